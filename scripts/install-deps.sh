@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs everything assignd needs to build and test, from Debian 12's packages only.
+# One source of truth: README quick start, .ci/run and the Dockerfile all call this.
+#   scripts/install-deps.sh          build + test dependencies
+#   scripts/install-deps.sh runtime  only the shared libraries the server needs to run
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev prometheus-cpp-dev libyaml-cpp-dev libboost-math-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+test_pkgs=(
+  prometheus curl python3 python3-grpcio python3-scipy nghttp2-client openssl procps
+)
+runtime_pkgs=(
+  libgrpc++1.51 libprotobuf32 libyaml-cpp0.7 libprometheus-cpp-pull1.0 libprometheus-cpp-core1.0
+  ca-certificates
+)
+
+mode="${1:-all}"
+case "$mode" in
+  all) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  build) pkgs=("${build_pkgs[@]}") ;;
+  runtime) pkgs=("${runtime_pkgs[@]}") ;;
+  *) echo "usage: $0 [all|build|runtime]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#pkgs[@]} packages already installed"
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
