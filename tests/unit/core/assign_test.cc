@@ -21,8 +21,8 @@ constexpr int kUsers = 100000;
 
 std::string UserId(int i) { return absl::StrCat("user-", i); }
 
-Experiment MakeExperiment(std::string key, std::vector<std::string> namespaces,
-                          double ramp_percent, std::vector<double> weight_percents) {
+Experiment MakeExperiment(std::string key, std::vector<std::string> namespaces, double ramp_percent,
+                          std::vector<double> weight_percents) {
   Experiment e;
   e.key = std::move(key);
   e.namespaces = std::move(namespaces);

@@ -56,12 +56,8 @@ const Vectors& LoadVectors() {
     v->rows = table.size();
     for (size_t i = 0; i < table.size(); ++i) {
       const TsvTable::Row row = table.row(i);
-      Vector vec{row["seed"],
-                 row["user_id"],
-                 row["weights"],
-                 row["coverage"],
-                 ParseDouble(row["n"]),
-                 ParseInt(row["variation"])};
+      Vector vec{row["seed"],     row["user_id"],        row["weights"],
+                 row["coverage"], ParseDouble(row["n"]), ParseInt(row["variation"])};
       v->by_config[{vec.seed, vec.weights_text, vec.coverage_text}].push_back(std::move(vec));
     }
     return v;
@@ -218,15 +214,15 @@ void CheckSnapshotPath(bool only_exact_percents) {
     for (const Vector& r : rows) {
       ++checked;
       const Assignment a = AssignUser(*route, r.user_id);
-      const bool ok = r.variation >= 0 ? (a.reason == Reason::kAssigned &&
-                                          a.variant_index == r.variation && a.bucket == r.n)
-                                       : (a.reason == Reason::kNotInRamp &&
-                                          a.variant_index == 0 && a.bucket == r.n);
+      const bool ok =
+          r.variation >= 0
+              ? (a.reason == Reason::kAssigned && a.variant_index == r.variation && a.bucket == r.n)
+              : (a.reason == Reason::kNotInRamp && a.variant_index == 0 && a.bucket == r.n);
       if (!ok && ++mismatches <= kMaxReported) {
         ADD_FAILURE() << Describe(key) << " user=" << r.user_id << ": SDK n=" << r.n
-                      << " variation=" << r.variation << "; AssignUser reason="
-                      << static_cast<int>(a.reason) << " variant=" << a.variant_index
-                      << " bucket=" << a.bucket;
+                      << " variation=" << r.variation
+                      << "; AssignUser reason=" << static_cast<int>(a.reason)
+                      << " variant=" << a.variant_index << " bucket=" << a.bucket;
       }
     }
   }
@@ -244,11 +240,14 @@ void CheckSnapshotPath(bool only_exact_percents) {
     EXPECT_TRUE(has_inexact_weight) << Describe(key);
   }
   if (only_exact_percents) {
-    EXPECT_EQ(checked + [&] {
-      size_t skipped = 0;
-      for (const ConfigKey& key : inexact) skipped += v.by_config.at(key).size();
-      return skipped;
-    }(), v.rows);
+    EXPECT_EQ(
+        checked +
+            [&] {
+              size_t skipped = 0;
+              for (const ConfigKey& key : inexact) skipped += v.by_config.at(key).size();
+              return skipped;
+            }(),
+        v.rows);
     EXPECT_GE(checked, 10000u);
   } else {
     EXPECT_EQ(checked, v.rows);

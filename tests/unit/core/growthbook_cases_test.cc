@@ -115,9 +115,9 @@ TEST(GrowthBookCasesTest, InNamespace) {
   for (size_t i = 0; i < table.size(); ++i) {
     const TsvTable::Row row = table.row(i);
     SCOPED_TRACE(absl::StrCat("inNamespace[", i, "] ", row["name"]));
-    EXPECT_EQ(InNamespace(row["id"], row["ns_id"], ParseDouble(row["start"]),
-                          ParseDouble(row["end"])),
-              row["expected"] == "true");
+    EXPECT_EQ(
+        InNamespace(row["id"], row["ns_id"], ParseDouble(row["start"]), ParseDouble(row["end"])),
+        row["expected"] == "true");
   }
 }
 
@@ -216,8 +216,8 @@ RunCase ParseRunCase(const TsvTable::Row& row) {
     const std::vector<std::string_view> parts = Split(row["namespace"], ',');
     EXPECT_EQ(parts.size(), 3u);
     if (parts.size() == 3) {
-      c.ns = RunCase::Namespace{std::string(parts[0]), ParseDouble(parts[1]),
-                                ParseDouble(parts[2])};
+      c.ns =
+          RunCase::Namespace{std::string(parts[0]), ParseDouble(parts[1]), ParseDouble(parts[2])};
     }
   }
   if (!row["filters"].empty()) {
@@ -264,33 +264,33 @@ bool IsFilteredOut(const RunCase& c) {
 // over the engine's GrowthBookHash / BucketRanges / ChooseVariation.
 RunResult ReferenceRun(const RunCase& c) {
   const RunResult exclude = Result(c, -1, false);
-  if (c.variations.size() < 2) return exclude;                            // 1
-  if (c.enabled == false) return exclude;                                 // 2
-  if (c.forced_variation) return Result(c, *c.forced_variation, false);   // 4
-  if (c.status == "draft" || c.active == false) return exclude;           // 5
-  const std::optional<Attribute> hash_value =                             // 6
+  if (c.variations.size() < 2) return exclude;                           // 1
+  if (c.enabled == false) return exclude;                                // 2
+  if (c.forced_variation) return Result(c, *c.forced_variation, false);  // 4
+  if (c.status == "draft" || c.active == false) return exclude;          // 5
+  const std::optional<Attribute> hash_value =                            // 6
       c.Lookup(c.hash_attribute.empty() ? "id" : c.hash_attribute);
   if (!Truthy(hash_value)) return exclude;
-  if (!c.filters.empty()) {                                               // 7
+  if (!c.filters.empty()) {  // 7
     if (IsFilteredOut(c)) return exclude;
   } else if (c.ns && !InNamespace(hash_value->text, c.ns->id, c.ns->start, c.ns->end)) {
     return exclude;
   }
-  const std::optional<double> n =                                         // 9
+  const std::optional<double> n =  // 9
       GrowthBookHash(c.seed.empty() ? c.key : c.seed, hash_value->text, c.hash_version.value_or(1));
   if (!n) return exclude;
   const int num_variations = static_cast<int>(c.variations.size());
   const std::vector<BucketRange> ranges =
       c.ranges ? *c.ranges
-               : BucketRanges(num_variations, c.coverage.value_or(1.0),
-                              c.weights ? std::optional<std::span<const double>>(*c.weights)
-                                        : std::nullopt);
+               : BucketRanges(
+                     num_variations, c.coverage.value_or(1.0),
+                     c.weights ? std::optional<std::span<const double>>(*c.weights) : std::nullopt);
   const int assigned = ChooseVariation(*n, ranges);
-  if (assigned < 0) return exclude;                                       // 10
-  if (c.force) return Result(c, *c.force, false);                         // 11
-  if (c.qa_mode) return exclude;                                          // 12
-  if (c.status == "stopped") return exclude;                              // 12.5
-  return Result(c, assigned, true);                                       // 13
+  if (assigned < 0) return exclude;                // 10
+  if (c.force) return Result(c, *c.force, false);  // 11
+  if (c.qa_mode) return exclude;                   // 12
+  if (c.status == "stopped") return exclude;       // 12.5
+  return Result(c, assigned, true);                // 13
 }
 
 TEST(GrowthBookCasesTest, Run) {

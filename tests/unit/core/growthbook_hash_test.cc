@@ -48,11 +48,19 @@ TEST(GrowthBookHashTest, StateContinuesTheStream) {
 TEST(GrowthBookHashTest, KnownValuesFromTheJsSdk) {
   // seed blend_weights_v2, hash v2, from @growthbook/growthbook 1.8.0 (and the hashing notes).
   const std::vector<std::pair<std::string, double>> expected = {
-      {"user-0", 0.6788},     {"user-1", 0.4946},  {"user-2", 0.5618},   {"user-3", 0.9621},
-      {"user-4", 0.436},      {"user-8", 0.1426},  {"user-9", 0.5109},   {"user-121", 0.0043},
-      {"user-116", 0.5037},   {"user-17202", 0.57}, {"user-5178", 0.109},
-      {"us\xC3\xA9r-1", 0.7648},               // usér-1: JS 0.7648 (Go SDK: 0.5736)
-      {"user-\xF0\x9F\x98\x80", 0.3456},       // user-😀: JS 0.3456 (Go 0.9846, Python 0.0017)
+      {"user-0", 0.6788},
+      {"user-1", 0.4946},
+      {"user-2", 0.5618},
+      {"user-3", 0.9621},
+      {"user-4", 0.436},
+      {"user-8", 0.1426},
+      {"user-9", 0.5109},
+      {"user-121", 0.0043},
+      {"user-116", 0.5037},
+      {"user-17202", 0.57},
+      {"user-5178", 0.109},
+      {"us\xC3\xA9r-1", 0.7648},          // usér-1: JS 0.7648 (Go SDK: 0.5736)
+      {"user-\xF0\x9F\x98\x80", 0.3456},  // user-😀: JS 0.3456 (Go 0.9846, Python 0.0017)
   };
   for (const auto& [id, n] : expected) {
     EXPECT_EQ(GrowthBookHash("blend_weights_v2", id, 2), n) << id;
