@@ -64,8 +64,9 @@ absl::StatusOr<pb::BatchAssignResponse> AssignClient::BatchAssign(
   pb::BatchAssignRequest request;
   request.set_namespace_(std::string(ns));
   request.mutable_user_ids()->Assign(user_ids.begin(), user_ids.end());
-  return Unary<pb::BatchAssignResponse>(
-      [&](pb::BatchAssignResponse* r) { return stub_->BatchAssign(NewContext().get(), request, r); });
+  return Unary<pb::BatchAssignResponse>([&](pb::BatchAssignResponse* r) {
+    return stub_->BatchAssign(NewContext().get(), request, r);
+  });
 }
 
 absl::StatusOr<pb::ListExperimentsResponse> AssignClient::ListExperiments() {

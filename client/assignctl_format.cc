@@ -60,8 +60,9 @@ std::string FormatExperiments(const pb::ListExperimentsResponse& list) {
 std::string FormatConfigStatus(const pb::GetConfigStatusResponse& s) {
   return absl::StrCat("config_path     ", s.config_path(), "\nconfig_version  ", s.config_version(),
                       "\nloaded_at       ", UnixMs(s.loaded_at_unix_ms()), "\nexperiments     ",
-                      s.experiment_count(), "\nlast_reload     ", s.last_reload_ok() ? "ok" : "FAILED",
-                      " at ", UnixMs(s.last_reload_attempt_unix_ms()),
+                      s.experiment_count(), "\nlast_reload     ",
+                      s.last_reload_ok() ? "ok" : "FAILED", " at ",
+                      UnixMs(s.last_reload_attempt_unix_ms()),
                       s.last_reload_error().empty() ? "" : "\nlast_error      ",
                       s.last_reload_error(), "\nreloads         ", s.reload_success_total(),
                       " ok, ", s.reload_failure_total(), " failed\n");

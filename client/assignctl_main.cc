@@ -15,7 +15,8 @@
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "assignd gRPC address (HOST:PORT or a URI).");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(2), "Deadline of each call.");
 ABSL_FLAG(std::string, namespace, "default", "Namespace (surface) for assign and batch.");
-ABSL_FLAG(std::string, file, "", "batch: read user ids from this file, one per line ('-' = stdin).");
+ABSL_FLAG(std::string, file, "",
+          "batch: read user ids from this file, one per line ('-' = stdin).");
 ABSL_FLAG(bool, json, false, "Print protobuf JSON instead of text.");
 ABSL_FLAG(std::string, service, "",
           "health: service to check (\"\" = whole server, or assignment.v1.AssignmentService).");
@@ -42,7 +43,8 @@ int Fail(const absl::Status& status) {
 
 template <typename Message>
 void Print(const Message& message, std::string (*text)(const Message&)) {
-  std::cout << (absl::GetFlag(FLAGS_json) ? assignd::client::ToJson(message) + "\n" : text(message));
+  std::cout << (absl::GetFlag(FLAGS_json) ? assignd::client::ToJson(message) + "\n"
+                                          : text(message));
 }
 
 int RunAssign(AssignClient& client, const std::vector<std::string>& users) {

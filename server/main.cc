@@ -9,15 +9,16 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "server/app/log.h"
-#include "server/core/absl_string_view.h"
 #include "server/app/server.h"
 #include "server/config/blend_overrides.h"
 #include "server/config/config_loader.h"
+#include "server/core/absl_string_view.h"
 
 ABSL_FLAG(std::string, config, "", "Path of the experiments YAML file (required).");
-ABSL_FLAG(bool, check, false,
-          "Validate --config (with BLEND_WEIGHTS_OVERRIDES applied), print what is wrong, and exit: "
-          "0 if valid, 1 if not.");
+ABSL_FLAG(
+    bool, check, false,
+    "Validate --config (with BLEND_WEIGHTS_OVERRIDES applied), print what is wrong, and exit: "
+    "0 if valid, 1 if not.");
 ABSL_FLAG(std::string, grpc_address, "0.0.0.0:50051", "HOST:PORT for the gRPC service.");
 ABSL_FLAG(std::string, metrics_address, "0.0.0.0:9464",
           "HOST:PORT for Prometheus metrics (served at /metrics).");
@@ -38,8 +39,8 @@ absl::StatusOr<assignd::config::BlendOverrides> OverridesFromEnv() {
   absl::StatusOr<assignd::config::BlendOverrides> parsed =
       assignd::config::ParseBlendOverrides(value);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(assignd::AsAbsl(assignd::config::kBlendOverridesEnv), ": ", parsed.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        assignd::AsAbsl(assignd::config::kBlendOverridesEnv), ": ", parsed.status().message()));
   }
   return parsed;
 }
@@ -66,7 +67,8 @@ int main(int argc, char** argv) {
       "  assignd --check --config=FILE");
   const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
-    std::cerr << "assignd: unexpected argument '" << positional[1] << "' (flags are --name=value)\n";
+    std::cerr << "assignd: unexpected argument '" << positional[1]
+              << "' (flags are --name=value)\n";
     return 2;
   }
 

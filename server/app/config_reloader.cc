@@ -19,8 +19,8 @@ absl::Status ConfigReloader::Reload(absl::string_view trigger) {
   if (!snapshot.ok()) {
     metrics_.RecordReload(false, static_cast<double>(now_ms) / 1000.0);
     status_board_.RecordFailure(std::string(snapshot.status().message()), now_ms);
-    LogError("config reload (", trigger, ") refused, still serving the last good config: ",
-             snapshot.status().message());
+    LogError("config reload (", trigger,
+             ") refused, still serving the last good config: ", snapshot.status().message());
     return snapshot.status();
   }
 

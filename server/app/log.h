@@ -1,9 +1,9 @@
 #pragma once
 
 #include <cstdio>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -15,7 +15,9 @@ namespace assignd::app {
 enum class LogLevel { kInfo, kWarning, kError };
 
 inline void Log(LogLevel level, absl::string_view message) {
-  const char* name = level == LogLevel::kInfo ? "INFO" : level == LogLevel::kWarning ? "WARN" : "ERROR";
+  const char* name = level == LogLevel::kInfo      ? "INFO"
+                     : level == LogLevel::kWarning ? "WARN"
+                                                   : "ERROR";
   const std::string line =
       absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()), " ",
                    name, " ", message, "\n");

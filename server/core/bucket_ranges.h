@@ -13,6 +13,11 @@ struct BucketRange {
   double end = 0;  // exclusive
 };
 
+// The fraction a config percent stands for, as the decimal literal a GrowthBook user would write:
+// PercentToFraction(33.34) is the double nearest 0.3334, which 33.34 / 100.0 is not (it is one ulp
+// above). Division would move users sitting on a range edge away from where the SDK puts them.
+double PercentToFraction(double percent);
+
 // getEqualWeights(n): n copies of 1.0/n; empty for n <= 0.
 std::vector<double> EqualWeights(int n);
 

@@ -82,7 +82,8 @@ std::optional<double> GrowthBookHash(std::string_view seed, std::string_view val
     return HashV2FromSeedState(*seed_state, value);
   }
   if (version == 1) {
-    const std::optional<uint32_t> h = Fnv1a32Utf16(kFnvOffset, std::string(value) + std::string(seed));
+    const std::optional<uint32_t> h =
+        Fnv1a32Utf16(kFnvOffset, std::string(value) + std::string(seed));
     if (!h) return std::nullopt;
     return static_cast<double>(*h % 1000u) / 1000.0;
   }

@@ -14,7 +14,8 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Create(Config config) 
   for (int e = 0; e < static_cast<int>(experiments.size()); ++e) {
     const Experiment& experiment = experiments[e];
     if (experiment.variants.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("experiment ", experiment.key, ": no variants"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("experiment ", experiment.key, ": no variants"));
     }
     if (experiment.fallback_index < 0 ||
         experiment.fallback_index >= static_cast<int>(experiment.variants.size())) {
@@ -23,9 +24,10 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Create(Config config) 
     }
     if (!experiment.active) continue;
     std::vector<double> weights;
-    for (const Variant& v : experiment.variants) weights.push_back(v.weight_percent / 100.0);
-    std::vector<BucketRange> ranges = BucketRanges(static_cast<int>(weights.size()),
-                                                   experiment.ramp_percent / 100.0, weights);
+    for (const Variant& v : experiment.variants)
+      weights.push_back(PercentToFraction(v.weight_percent));
+    std::vector<BucketRange> ranges = BucketRanges(
+        static_cast<int>(weights.size()), PercentToFraction(experiment.ramp_percent), weights);
     for (const std::string& ns : experiment.namespaces) {
       NamespaceRoute route;
       route.ns = ns;

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "server/core/bucket_ranges.h"
+
 namespace assignd::metrics {
 namespace {
 
@@ -9,10 +11,10 @@ constexpr std::array<const char*, kMethodCount> kMethodNames = {
     "Assign", "BatchAssign", "ListExperiments", "GetConfigStatus"};
 
 constexpr std::array<const char*, kStatusCodeCount> kCodeNames = {
-    "OK",        "CANCELLED",         "UNKNOWN",        "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
-    "NOT_FOUND", "ALREADY_EXISTS",    "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",   "UNIMPLEMENTED",      "INTERNAL",
-    "UNAVAILABLE", "DATA_LOSS",       "UNAUTHENTICATED"};
+    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+    "DATA_LOSS", "UNAUTHENTICATED"};
 
 // Latency buckets in seconds: 25 us .. 1 s. An Assign is tens of microseconds on loopback, so
 // the resolution is where p50..p99 live.
@@ -51,11 +53,10 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
                           .Name("assignd_config_reloads_total")
                           .Help("Config load attempts by result (success, failure).")
                           .Register(*registry_)),
-      last_reload_success_family_(
-          prometheus::BuildGauge()
-              .Name("assignd_config_last_reload_success_timestamp_seconds")
-              .Help("Unix time of the last successful config load.")
-              .Register(*registry_)),
+      last_reload_success_family_(prometheus::BuildGauge()
+                                      .Name("assignd_config_last_reload_success_timestamp_seconds")
+                                      .Help("Unix time of the last successful config load.")
+                                      .Register(*registry_)),
       config_info_family_(prometheus::BuildGauge()
                               .Name("assignd_config_info")
                               .Help("Always 1; the version label is the content hash of the "
@@ -122,11 +123,12 @@ RouteCounterTable ServerMetrics::ResolveRoutes(const core::Snapshot& snapshot) {
   add(config_info_family_, {{"version", snapshot.version()}}, 1);
   for (const core::Experiment& experiment : snapshot.config().experiments) {
     if (!experiment.active) continue;
-    add(ramp_family_, {{"experiment", experiment.key}}, experiment.ramp_percent / 100.0);
+    add(ramp_family_, {{"experiment", experiment.key}},
+        core::PercentToFraction(experiment.ramp_percent));
     add(kill_switch_family_, {{"experiment", experiment.key}}, experiment.kill_switch ? 1 : 0);
     for (const core::Variant& variant : experiment.variants) {
       add(variant_weight_family_, {{"experiment", experiment.key}, {"variant", variant.name}},
-          variant.weight_percent / 100.0);
+          core::PercentToFraction(variant.weight_percent));
     }
   }
   experiments_loaded_->Set(static_cast<double>(snapshot.config().experiments.size()));

@@ -17,9 +17,9 @@
 #include "server/core/snapshot.h"
 
 // All of assignd's Prometheus metrics. Families are built once; per-route children are resolved
-// when a snapshot is loaded (ResolveRoutes), never per request: Family::Add takes a mutex and hashes
-// a label map. Label values come only from the config and fixed enums, never from request input,
-// so cardinality is bounded by what ops write in the YAML.
+// when a snapshot is loaded (ResolveRoutes), never per request: Family::Add takes a mutex and
+// hashes a label map. Label values come only from the config and fixed enums, never from request
+// input, so cardinality is bounded by what ops write in the YAML.
 namespace assignd::metrics {
 
 enum class Method { kAssign = 0, kBatchAssign, kListExperiments, kGetConfigStatus };

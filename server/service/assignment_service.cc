@@ -80,7 +80,8 @@ grpc::ServerUnaryReactor* AssignmentService::Assign(grpc::CallbackServerContext*
   const Clock::time_point start = Clock::now();
   const ServingState* state = store_.Get();
   const absl::StatusOr<const core::NamespaceRoute*> route = FindRoute(state, request->namespace_());
-  if (!route.ok()) return Finish(context, metrics_, metrics::Method::kAssign, start, route.status());
+  if (!route.ok())
+    return Finish(context, metrics_, metrics::Method::kAssign, start, route.status());
   if (absl::Status valid = core::ValidateUserId(request->user_id(), limits_.max_user_id_bytes);
       !valid.ok()) {
     return Finish(context, metrics_, metrics::Method::kAssign, start, valid);
@@ -107,10 +108,11 @@ grpc::ServerUnaryReactor* AssignmentService::BatchAssign(grpc::CallbackServerCon
   }
   // Validate everything first so a bad id fails the whole batch before anything is counted.
   for (size_t i = 0; i < n; ++i) {
-    absl::Status valid = core::ValidateUserId(request->user_ids(static_cast<int>(i)),
-                                              limits_.max_user_id_bytes);
+    absl::Status valid =
+        core::ValidateUserId(request->user_ids(static_cast<int>(i)), limits_.max_user_id_bytes);
     if (!valid.ok()) {
-      return finish(absl::InvalidArgumentError(absl::StrCat("user_ids[", i, "]: ", valid.message())));
+      return finish(
+          absl::InvalidArgumentError(absl::StrCat("user_ids[", i, "]: ", valid.message())));
     }
   }
   response->mutable_assignments()->Reserve(static_cast<int>(n));

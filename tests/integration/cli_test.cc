@@ -110,8 +110,7 @@ TEST_F(AssignctlTest, ListStatusHealth) {
 }
 
 TEST(AssignctlNoServer, UnreachableServerFailsClearly) {
-  const CommandResult r =
-      RunCommand(Assignctl() + " --target=127.0.0.1:1 --timeout=300ms health");
+  const CommandResult r = RunCommand(Assignctl() + " --target=127.0.0.1:1 --timeout=300ms health");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.output, HasSubstr("UNAVAILABLE"));
 }

@@ -54,9 +54,9 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const Server
   const std::string port_file = process->dir_ + "/ports";
   const std::string log_file = process->dir_ + "/stderr.log";
 
-  std::vector<std::string> args = {BinDir() + "/assignd", "--config=" + flags.config_path,
+  std::vector<std::string> args = {BinDir() + "/assignd",        "--config=" + flags.config_path,
                                    "--grpc_address=127.0.0.1:0", "--metrics_address=127.0.0.1:0",
-                                   "--port_file=" + port_file, "--drain_deadline=2s"};
+                                   "--port_file=" + port_file,   "--drain_deadline=2s"};
   args.insert(args.end(), flags.extra_flags.begin(), flags.extra_flags.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
@@ -148,7 +148,8 @@ absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
   (void)!write(fd, request.data(), request.size());
   std::string response;
   char buf[65536];
-  for (ssize_t n; (n = read(fd, buf, sizeof(buf))) > 0;) response.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = read(fd, buf, sizeof(buf))) > 0;)
+    response.append(buf, static_cast<size_t>(n));
   close(fd);
   const size_t header_end = response.find("\r\n\r\n");
   if (header_end == std::string::npos) return absl::InternalError("malformed HTTP response");

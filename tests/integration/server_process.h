@@ -3,8 +3,8 @@
 #include <sys/types.h>
 
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,16 +20,16 @@ std::string BinDir();
 
 struct ServerFlags {
   std::string config_path;
-  std::vector<std::string> extra_flags;           // e.g. "--poll_interval=100ms"
-  std::map<std::string, std::string> extra_env;   // e.g. BLEND_WEIGHTS_OVERRIDES
+  std::vector<std::string> extra_flags;          // e.g. "--poll_interval=100ms"
+  std::map<std::string, std::string> extra_env;  // e.g. BLEND_WEIGHTS_OVERRIDES
 };
 
 class ServerProcess {
  public:
   // Starts assignd on 127.0.0.1:0 for both ports and waits (up to `timeout`) until it has written
   // its port file. Fails with the server's stderr if it exits instead.
-  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(const ServerFlags& flags,
-                                                              absl::Duration timeout = absl::Seconds(10));
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
+      const ServerFlags& flags, absl::Duration timeout = absl::Seconds(10));
   ~ServerProcess();
 
   pid_t pid() const { return pid_; }

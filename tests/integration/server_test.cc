@@ -30,8 +30,8 @@ class ServerTest : public ::testing::Test {
         ServerProcess::Start({config_path_, std::move(extra_flags), std::move(env)});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    absl::StatusOr<std::unique_ptr<client::AssignClient>> c =
-        client::AssignClient::Create({.target = server_->grpc_target(), .timeout = absl::Seconds(5)});
+    absl::StatusOr<std::unique_ptr<client::AssignClient>> c = client::AssignClient::Create(
+        {.target = server_->grpc_target(), .timeout = absl::Seconds(5)});
     ASSERT_TRUE(c.ok()) << c.status();
     client_ = *std::move(c);
   }
@@ -82,7 +82,8 @@ TEST_F(ServerTest, ForcedOverrideIsNotAnExposure) {
   EXPECT_FALSE(a->in_experiment());
   const std::string metrics = Metrics();
   EXPECT_EQ(MetricValue(metrics, "assignd_fallbacks_total",
-                        {{"namespace", "default"}, {"experiment", "blend_weights_v2"},
+                        {{"namespace", "default"},
+                         {"experiment", "blend_weights_v2"},
                          {"reason", "forced_override"}}),
             1.0);
 }
@@ -105,8 +106,9 @@ TEST_F(ServerTest, BadInputIsRejectedWithClearStatus) {
   EXPECT_EQ(MetricValue(metrics, "assignd_requests_total",
                         {{"method", "Assign"}, {"code", "INVALID_ARGUMENT"}}),
             4.0);
-  EXPECT_EQ(MetricValue(metrics, "assignd_requests_total", {{"method", "Assign"}, {"code", "NOT_FOUND"}}),
-            2.0);
+  EXPECT_EQ(
+      MetricValue(metrics, "assignd_requests_total", {{"method", "Assign"}, {"code", "NOT_FOUND"}}),
+      2.0);
 }
 
 TEST_F(ServerTest, ExposureCountersEqualWhatClientsReceived) {
@@ -127,22 +129,25 @@ TEST_F(ServerTest, ExposureCountersEqualWhatClientsReceived) {
   EXPECT_NEAR(by_reason[pb::REASON_ASSIGNED], kUsers / 2, 140);
   const std::string metrics = Metrics();
   for (const std::string variant : {"baseline", "challenger_a"}) {
-    EXPECT_EQ(MetricValue(metrics, "assignd_exposures_total",
-                          {{"namespace", "default"}, {"experiment", "blend_weights_v2"},
-                           {"variant", variant}}),
-              static_cast<double>(exposures[variant]))
+    EXPECT_EQ(
+        MetricValue(
+            metrics, "assignd_exposures_total",
+            {{"namespace", "default"}, {"experiment", "blend_weights_v2"}, {"variant", variant}}),
+        static_cast<double>(exposures[variant]))
         << variant;
   }
   EXPECT_EQ(MetricValue(metrics, "assignd_fallbacks_total",
-                        {{"namespace", "default"}, {"experiment", "blend_weights_v2"},
+                        {{"namespace", "default"},
+                         {"experiment", "blend_weights_v2"},
                          {"reason", "not_in_ramp"}}),
             static_cast<double>(by_reason[pb::REASON_NOT_IN_RAMP]));
   EXPECT_EQ(MetricValue(metrics, "assignd_requests_total", {{"method", "Assign"}, {"code", "OK"}}),
             static_cast<double>(kUsers));
   EXPECT_EQ(MetricValue(metrics, "assignd_request_duration_seconds_count", {{"method", "Assign"}}),
             static_cast<double>(kUsers));
-  EXPECT_EQ(MetricValue(metrics, "assignd_experiment_ramp_ratio", {{"experiment", "blend_weights_v2"}}),
-            0.5);
+  EXPECT_EQ(
+      MetricValue(metrics, "assignd_experiment_ramp_ratio", {{"experiment", "blend_weights_v2"}}),
+      0.5);
   EXPECT_EQ(MetricValue(metrics, "assignd_variant_weight_ratio",
                         {{"experiment", "pdp_weights"}, {"variant", "treat"}}),
             0.7);
@@ -156,7 +161,8 @@ TEST_F(ServerTest, BatchAssignMatchesSingleAssigns) {
   ASSERT_TRUE(batch.ok()) << batch.status();
   ASSERT_EQ(batch->assignments_size(), 200);
   for (int i = 0; i < 200; ++i) {
-    absl::StatusOr<pb::AssignResponse> single = client_->Assign(users[static_cast<size_t>(i)], "pdp");
+    absl::StatusOr<pb::AssignResponse> single =
+        client_->Assign(users[static_cast<size_t>(i)], "pdp");
     ASSERT_TRUE(single.ok());
     EXPECT_EQ(batch->assignments(i).user_id(), users[static_cast<size_t>(i)]);
     EXPECT_EQ(batch->assignments(i).variant(), single->variant());
@@ -244,7 +250,8 @@ TEST_F(ServerTest, SighupReloadsAndBrokenFileKeepsLastGoodConfig) {
 
 TEST_F(ServerTest, BlendWeightsOverridesFromEnvironment) {
   StartServer(TwoExperimentConfig(100), {},
-              {{"BLEND_WEIGHTS_OVERRIDES", "blend_weights_v2/challenger_a:alpha=0.9,beta=0.05,gamma=0.05"}});
+              {{"BLEND_WEIGHTS_OVERRIDES",
+                "blend_weights_v2/challenger_a:alpha=0.9,beta=0.05,gamma=0.05"}});
   absl::StatusOr<pb::AssignResponse> a = client_->Assign("qa-user-1", "default");
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->variant(), "challenger_a");
@@ -261,14 +268,17 @@ TEST_F(ServerTest, SigtermDrainsAndExitsZero) {
 TEST(ServerStartup, RefusesBadConfigAndBadEnvironment) {
   const std::string dir = MakeTempDir();
   WriteFile(dir + "/bad.yaml", "experiments:\n  - key: x\n    ramp_percent: 140\n");
-  absl::StatusOr<std::unique_ptr<ServerProcess>> bad_file = ServerProcess::Start({dir + "/bad.yaml", {}, {}});
+  absl::StatusOr<std::unique_ptr<ServerProcess>> bad_file =
+      ServerProcess::Start({dir + "/bad.yaml", {}, {}});
   ASSERT_FALSE(bad_file.ok());
   EXPECT_NE(bad_file.status().message().find(dir + "/bad.yaml:"), absl::string_view::npos)
       << bad_file.status();
 
   WriteFile(dir + "/good.yaml", TwoExperimentConfig(1));
-  absl::StatusOr<std::unique_ptr<ServerProcess>> bad_env = ServerProcess::Start(
-      {dir + "/good.yaml", {}, {{"BLEND_WEIGHTS_OVERRIDES", "blend_weights_v2/baseline:alpha=abc"}}});
+  absl::StatusOr<std::unique_ptr<ServerProcess>> bad_env =
+      ServerProcess::Start({dir + "/good.yaml",
+                            {},
+                            {{"BLEND_WEIGHTS_OVERRIDES", "blend_weights_v2/baseline:alpha=abc"}}});
   ASSERT_FALSE(bad_env.ok());
   EXPECT_NE(bad_env.status().message().find("BLEND_WEIGHTS_OVERRIDES"), absl::string_view::npos)
       << bad_env.status();

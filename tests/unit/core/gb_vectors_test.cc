@@ -256,14 +256,10 @@ void CheckSnapshotPath(bool only_exact_percents) {
 
 TEST(GbVectorsTest, AssignUserMatchesSdkWhereThePercentsAreExact) { CheckSnapshotPath(true); }
 
-// Fails today: Snapshot::Create turns weight_percent 33.34 into 33.34 / 100.0 =
-// 0.33340000000000003, not the SDK's 0.3334, so with weights 33.33/33.34/33.33 the third range
-// starts at 0.6667000000000001 instead of 0.6667 and e.g. user-6919 (seed blend_weights_v2,
-// n = 0.6667) gets variation 1 instead of the SDK's 2 (or is left out at low ramps). Enable once
-// percent -> fraction conversion is decimal-exact.
-TEST(GbVectorsTest, DISABLED_AssignUserMatchesSdkForTwoDecimalPercents) {
-  CheckSnapshotPath(false);
-}
+// Two-decimal percents: 33.34 / 100.0 would be 0.33340000000000003, not the SDK's 0.3334, putting
+// the third range of 33.33/33.34/33.33 at 0.6667000000000001 and moving user-6919 (seed
+// blend_weights_v2, n = 0.6667). PercentToFraction shifts the decimal digits instead.
+TEST(GbVectorsTest, AssignUserMatchesSdkForTwoDecimalPercents) { CheckSnapshotPath(false); }
 
 }  // namespace
 }  // namespace assignd::core

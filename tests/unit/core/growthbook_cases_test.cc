@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -319,6 +320,27 @@ TEST(GrowthBookCasesTest, Run) {
   // Skipped: conditions (45, 46, 72), query-string forcing (49, 52), prerequisites (70, 71).
   EXPECT_EQ(ran, 66);
   EXPECT_EQ(skipped, (std::vector<int>{45, 46, 49, 52, 70, 71, 72}));
+}
+
+// Config percents become the fraction a GrowthBook user would write as a decimal literal.
+TEST(PercentToFractionTest, ShiftsDecimalDigitsInsteadOfDividing) {
+  EXPECT_EQ(PercentToFraction(33.34), 0.3334);
+  EXPECT_NE(33.34 / 100.0, 0.3334);  // why the function exists
+  EXPECT_EQ(PercentToFraction(50), 0.5);
+  EXPECT_EQ(PercentToFraction(1), 0.01);
+  EXPECT_EQ(PercentToFraction(0.14), 0.0014);
+  EXPECT_EQ(PercentToFraction(100), 1.0);
+  EXPECT_EQ(PercentToFraction(0), 0.0);
+  EXPECT_EQ(PercentToFraction(12.5), 0.125);
+  // Every two-decimal percent maps to the double nearest its decimal fraction.
+  for (int hundredths = 0; hundredths < 10000; ++hundredths) {
+    char percent_text[16];
+    char fraction_text[16];
+    std::snprintf(percent_text, sizeof(percent_text), "%d.%02d", hundredths / 100,
+                  hundredths % 100);
+    std::snprintf(fraction_text, sizeof(fraction_text), "0.%04d", hundredths);
+    ASSERT_EQ(PercentToFraction(std::stod(percent_text)), std::stod(fraction_text)) << percent_text;
+  }
 }
 
 }  // namespace
