@@ -33,8 +33,10 @@ std::vector<std::pair<std::string, std::string>> MethodNotes(const Report& r) {
                        "Bonferroni-widened to %.4g%%",
                        static_cast<int>(r.segment_family_size), 100.0 * r.segment_confidence)},
       {"sequential",
-       absl::StrFormat("daily looks on cumulative data against a two-sided Lan-DeMets "
-                       "O'Brien-Fleming-type alpha-spending boundary, alpha %g per metric; "
+       absl::StrFormat("daily looks on cumulative data against a two-sided symmetric "
+                       "Lan-DeMets O'Brien-Fleming-type alpha-spending boundary (each side "
+                       "spends 2 - 2 Phi(z_{1-alpha/4} / sqrt(t)), as gsDesign sfLDOF), alpha %g "
+                       "per metric; "
                        "information fraction t = impressions per arm / planned %.0f per arm (%s)",
                        o.alpha, r.safety.planned_n_per_arm,
                        r.safety.planned_from_plan ? "from the plan's power assumptions"

@@ -68,7 +68,7 @@ double CrossingProbability(const Density& prev, double c, double root_t_prev, do
 
 double OBrienFlemingSpending(double t, double alpha) {
   if (t <= 0.0) return 0.0;
-  t = std::min(t, 1.0);
+  if (t >= 1.0) return alpha;  // exactly, not 4 * Phi(...) rounded
   return 4.0 * NormalSf(NormalUpperQuantile(alpha / 4.0) / std::sqrt(t));
 }
 
