@@ -1,5 +1,7 @@
 #include "client/analysis/metrics.h"
 
+#include <string>
+
 #include "client/analysis/proportion_test.h"
 #include "client/analysis/welch_test.h"
 
