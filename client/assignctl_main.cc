@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "client/assign_client.h"
+#include "client/assignctl_analyze.h"
 #include "client/assignctl_format.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "assignd gRPC address (HOST:PORT or a URI).");
@@ -33,6 +34,7 @@ constexpr char kUsage[] =
     "  assignctl list                       experiments served, ramp and kill-switch state\n"
     "  assignctl status                     loaded config version, load time, last reload error\n"
     "  assignctl health [--service=NAME]    exit 0 iff SERVING\n"
+    "  assignctl analyze (power|run) ...    offline experiment analysis: `assignctl analyze help`\n"
     "Common flags: --target, --timeout, --json.";
 
 int Fail(const absl::Status& status) {
@@ -110,6 +112,10 @@ int RunHealth(AssignClient& client) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // analyze is offline and parses its own dashed flags (--baseline-rate), which absl would reject.
+  if (argc >= 2 && std::string(argv[1]) == "analyze") {
+    return assignd::client::RunAnalyze(std::vector<std::string>(argv + 2, argv + argc));
+  }
   absl::SetProgramUsageMessage(kUsage);
   const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2) {
