@@ -49,6 +49,14 @@ uint64_t StableHash64(std::string_view data, uint64_t seed) {
   h ^= h >> kR;
   h *= kM;
   h ^= h >> kR;
+  // MurmurHash3's fmix64 on top: MurmurHash64A alone leaves ids that differ only in their last
+  // bytes too correlated in the top bits (a HyperLogLog over "user-<n>" ids measured 1.6x its
+  // theoretical error without this).
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
   return h;
 }
 
