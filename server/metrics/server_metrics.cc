@@ -56,6 +56,11 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
               .Name("assignd_config_last_reload_success_timestamp_seconds")
               .Help("Unix time of the last successful config load.")
               .Register(*registry_)),
+      last_reload_ok_family_(prometheus::BuildGauge()
+                                 .Name("assignd_config_last_reload_successful")
+                                 .Help("1 if the last config load attempt succeeded, 0 if it was "
+                                       "refused (the last good config keeps serving).")
+                                 .Register(*registry_)),
       config_info_family_(prometheus::BuildGauge()
                               .Name("assignd_config_info")
                               .Help("Always 1; the version label is the content hash of the "
@@ -104,6 +109,7 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
   reload_success_ = &reloads_family_.Add({{"result", "success"}});
   reload_failure_ = &reloads_family_.Add({{"result", "failure"}});
   last_reload_success_ = &last_reload_success_family_.Add({});
+  last_reload_ok_ = &last_reload_ok_family_.Add({});
   experiments_loaded_ = &experiments_loaded_family_.Add({});
   exposure_log_written_ = &exposure_log_written_family_.Add({});
   exposure_log_dropped_ = &exposure_log_dropped_family_.Add({});
@@ -170,6 +176,7 @@ RouteCounterTable ServerMetrics::ResolveRoutes(const core::Snapshot& snapshot) {
 }
 
 void ServerMetrics::RecordReload(bool ok, double unix_seconds) {
+  last_reload_ok_->Set(ok ? 1 : 0);
   if (ok) {
     reload_success_->Increment();
     last_reload_success_->Set(unix_seconds);

@@ -116,6 +116,7 @@ class ServerMetrics {
   prometheus::Family<prometheus::Histogram>& latency_family_;
   prometheus::Family<prometheus::Counter>& reloads_family_;
   prometheus::Family<prometheus::Gauge>& last_reload_success_family_;
+  prometheus::Family<prometheus::Gauge>& last_reload_ok_family_;
   prometheus::Family<prometheus::Gauge>& config_info_family_;
   prometheus::Family<prometheus::Gauge>& experiments_loaded_family_;
   prometheus::Family<prometheus::Gauge>& ramp_family_;
@@ -134,6 +135,7 @@ class ServerMetrics {
   prometheus::Counter* reload_success_ = nullptr;
   prometheus::Counter* reload_failure_ = nullptr;
   prometheus::Gauge* last_reload_success_ = nullptr;
+  prometheus::Gauge* last_reload_ok_ = nullptr;
   prometheus::Gauge* experiments_loaded_ = nullptr;
 
   // Gauges describing the current config; replaced wholesale on every load so experiments that
