@@ -15,14 +15,16 @@ namespace assignd::exposure_log {
 template <typename T>
 class BoundedQueue {
  public:
-  // `capacity` is rounded up to a power of two (at least 2). Every slot is a copy of `prototype`
-  // (e.g. with string capacity reserved).
-  BoundedQueue(size_t capacity, const T& prototype)
+  // `capacity` is rounded up to a power of two (at least 2). `init(T&)` prepares every slot, e.g.
+  // reserves string capacity (a copy of a prototype would not keep it: std::string's copy
+  // assignment allocates for the content only).
+  template <typename Init>
+  BoundedQueue(size_t capacity, Init&& init)
       : mask_(std::bit_ceil(capacity < 2 ? size_t{2} : capacity) - 1),
         cells_(std::make_unique<Cell[]>(mask_ + 1)) {
     for (size_t i = 0; i <= mask_; ++i) {
       cells_[i].sequence.store(i, std::memory_order_relaxed);
-      cells_[i].data = prototype;
+      init(cells_[i].data);
     }
   }
   BoundedQueue(const BoundedQueue&) = delete;

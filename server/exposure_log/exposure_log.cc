@@ -61,15 +61,13 @@ absl::StatusOr<std::unique_ptr<ExposureLog>> ExposureLog::Open(const ExposureLog
   return std::unique_ptr<ExposureLog>(new ExposureLog(options, fd, owns_fd, written, dropped));
 }
 
-ExposureLog::Slot ExposureLog::Prototype() {
-  Slot slot;
+void ExposureLog::ReserveSlot(Slot& slot) {
   slot.ns.reserve(64);
   slot.experiment.reserve(64);
   slot.variant.reserve(64);
   slot.reason.reserve(32);
   slot.config_version.reserve(32);
   slot.user_id.reserve(256);
-  return slot;
 }
 
 ExposureLog::ExposureLog(const ExposureLogOptions& options, int fd, bool owns_fd,
@@ -80,7 +78,7 @@ ExposureLog::ExposureLog(const ExposureLogOptions& options, int fd, bool owns_fd
       owns_fd_(owns_fd),
       written_(written),
       dropped_(dropped),
-      queue_(options.queue_capacity, Prototype()),
+      queue_(options.queue_capacity, ReserveSlot),
       writer_([this] { WriterLoop(); }) {}
 
 ExposureLog::~ExposureLog() { Close(); }

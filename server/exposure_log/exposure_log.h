@@ -79,7 +79,7 @@ class ExposureLog {
 
   ExposureLog(const ExposureLogOptions& options, int fd, bool owns_fd, prometheus::Counter& written,
               prometheus::Counter& dropped);
-  static Slot Prototype();
+  static void ReserveSlot(Slot& slot);
   void WriterLoop();
   // Formats the slots available now into `buffer`; returns how many.
   size_t DrainInto(std::string& buffer);

@@ -18,13 +18,6 @@ SrmRoute::SrmRoute(std::string ns_in, std::string experiment_in,
   }
 }
 
-double SrmRoute::PValue() const {
-  std::vector<double> estimates;
-  estimates.reserve(distinct_users.size());
-  for (const auto& sketch : distinct_users) estimates.push_back(sketch->Estimate());
-  return SrmPValue(estimates, weights);
-}
-
 double SrmPValue(const std::vector<double>& distinct_users, const std::vector<double>& weights) {
   double total = 0;
   double weight_sum = 0;

@@ -33,9 +33,6 @@ struct SrmRoute {
 
   SrmRoute(std::string ns_in, std::string experiment_in, std::vector<std::string> variant_names,
            std::vector<double> variant_weights);
-
-  // The SRM p-value for the current estimates (1 with too few users, see above).
-  double PValue() const;
 };
 
 // Exports assignd_srm_distinct_users{namespace,experiment,variant} and

@@ -24,7 +24,7 @@ namespace assignd::exposure_log {
 namespace {
 
 TEST(BoundedQueueTest, FifoAndFailsWhenFull) {
-  BoundedQueue<int> queue(3, 0);  // rounded up to 4
+  BoundedQueue<int> queue(3, [](int& slot) { slot = 0; });  // rounded up to 4
   EXPECT_EQ(queue.capacity(), 4u);
   for (int i = 1; i <= 4; ++i) EXPECT_TRUE(queue.TryPush([i](int& slot) { slot = i; }));
   bool called = false;
@@ -38,6 +38,20 @@ TEST(BoundedQueueTest, FifoAndFailsWhenFull) {
   while (queue.TryPop([&](int& slot) { rest.push_back(slot); })) {
   }
   EXPECT_THAT(rest, ::testing::ElementsAre(2, 3, 4, 5));
+}
+
+TEST(BoundedQueueTest, SlotsKeepWhatInitPrepared) {
+  BoundedQueue<std::string> queue(4, [](std::string& slot) { slot.reserve(256); });
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_TRUE(queue.TryPush([](std::string& slot) {
+        EXPECT_GE(slot.capacity(), 256u);  // filling up to 256 bytes allocates nothing
+        slot.assign(200, 'x');
+      }));
+    }
+    while (queue.TryPop([](std::string& slot) { EXPECT_EQ(slot.size(), 200u); })) {
+    }
+  }
 }
 
 TEST(JsonLineTest, FormatsOneObjectPerLine) {
