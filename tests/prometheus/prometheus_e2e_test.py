@@ -9,7 +9,8 @@ Checks, through Prometheus's HTTP API (/api/v1/query, /api/v1/rules):
     through /api/v1/query, and names only metrics that assignd exports;
   - the exposure log's hashed user keys are HMAC-SHA256(salt, user id), recomputed here.
 
-Run by ctest (tests/prometheus/CMakeLists.txt); stdlib only. Everything listens on 127.0.0.1, every
+Run by ctest (tests/prometheus/CMakeLists.txt); stdlib only. Set ASSIGND_KEEP_TEST_DIRS=1 to keep
+the temporary directory (configs, logs, Prometheus data). Everything listens on 127.0.0.1, every
 wait is bounded, and only the processes started here are signalled.
 """
 import argparse
@@ -18,6 +19,7 @@ import hmac
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -119,6 +121,8 @@ class RealPrometheusTest(unittest.TestCase):
         for log in ("assignd_log", "prom_log"):
             if getattr(cls, log, None) is not None:
                 getattr(cls, log).close()
+        if not os.environ.get("ASSIGND_KEEP_TEST_DIRS"):
+            shutil.rmtree(cls.dir, ignore_errors=True)
 
     @classmethod
     def _start_assignd(cls):
