@@ -52,9 +52,16 @@ std::unique_ptr<grpc::ClientContext> AssignClient::NewContext() const {
 
 absl::StatusOr<pb::AssignResponse> AssignClient::Assign(std::string_view user_id,
                                                         std::string_view ns) {
+  return Assign(user_id, ns, {});
+}
+
+absl::StatusOr<pb::AssignResponse> AssignClient::Assign(
+    std::string_view user_id, std::string_view ns,
+    const std::map<std::string, std::string>& attributes) {
   pb::AssignRequest request;
   request.set_user_id(std::string(user_id));
   request.set_namespace_(std::string(ns));
+  request.mutable_attributes()->insert(attributes.begin(), attributes.end());
   return Unary<pb::AssignResponse>(
       [&](pb::AssignResponse* r) { return stub_->Assign(NewContext().get(), request, r); });
 }

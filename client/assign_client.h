@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -28,6 +29,10 @@ class AssignClient {
 
   absl::StatusOr<assignment::v1::AssignResponse> Assign(std::string_view user_id,
                                                         std::string_view ns);
+  // With request attributes (e.g. device_type), which the server counts by the config's segments.
+  absl::StatusOr<assignment::v1::AssignResponse> Assign(
+      std::string_view user_id, std::string_view ns,
+      const std::map<std::string, std::string>& attributes);
   absl::StatusOr<assignment::v1::BatchAssignResponse> BatchAssign(
       std::string_view ns, std::span<const std::string> user_ids);
   absl::StatusOr<assignment::v1::ListExperimentsResponse> ListExperiments();

@@ -30,6 +30,21 @@ ABSL_FLAG(uint32_t, max_user_id_bytes, 256, "Longest accepted user_id, in bytes 
 ABSL_FLAG(uint32_t, max_batch_users, 10000, "Most user_ids accepted in one BatchAssign.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, write the bound ports here (grpc_port=N, metrics_port=M) once listening.");
+ABSL_FLAG(std::string, exposure_log, "",
+          "Append one JSON line per exposure to this file for Loki ('-' = stdout, empty = off).");
+ABSL_FLAG(std::string, exposure_log_user, "hashed",
+          "How the exposure log identifies users: 'hashed' (HMAC-SHA256 with "
+          "--exposure_log_salt, 32 hex digits) or 'raw' (the user id).");
+ABSL_FLAG(std::string, exposure_log_salt, "",
+          "Secret HMAC key for hashed user keys; if empty, the ASSIGND_EXPOSURE_LOG_SALT "
+          "environment variable (keeps the secret out of the process list).");
+ABSL_FLAG(double, exposure_log_sample_rate, 1.0,
+          "Share of users (by a stable hash of the id) whose exposures are logged, in (0, 1].");
+ABSL_FLAG(bool, exposure_log_fallbacks, false,
+          "Also log answers that are not exposures (not_in_ramp, kill_switch, forced_override).");
+ABSL_FLAG(uint32_t, exposure_log_queue, 16384,
+          "Exposure log queue slots; when full, exposures are dropped (and counted), never waited "
+          "for.");
 
 namespace {
 
@@ -94,6 +109,23 @@ int main(int argc, char** argv) {
   options.limits.max_batch_users = absl::GetFlag(FLAGS_max_batch_users);
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.blend_overrides = *std::move(overrides);
+  options.exposure_log.path = absl::GetFlag(FLAGS_exposure_log);
+  const std::string user_mode = absl::GetFlag(FLAGS_exposure_log_user);
+  if (user_mode != "hashed" && user_mode != "raw") {
+    std::cerr << "assignd: --exposure_log_user must be 'hashed' or 'raw', got '" << user_mode
+              << "'\n";
+    return 2;
+  }
+  options.exposure_log.user_key = user_mode == "raw" ? assignd::exposure_log::UserKeyMode::kRaw
+                                                     : assignd::exposure_log::UserKeyMode::kHashed;
+  options.exposure_log.salt = absl::GetFlag(FLAGS_exposure_log_salt);
+  if (const char* salt = std::getenv("ASSIGND_EXPOSURE_LOG_SALT");
+      options.exposure_log.salt.empty() && salt != nullptr) {
+    options.exposure_log.salt = salt;
+  }
+  options.exposure_log.sample_rate = absl::GetFlag(FLAGS_exposure_log_sample_rate);
+  options.exposure_log.include_fallbacks = absl::GetFlag(FLAGS_exposure_log_fallbacks);
+  options.exposure_log.queue_capacity = absl::GetFlag(FLAGS_exposure_log_queue);
 
   // Before any thread exists, so every thread inherits the mask and only sigwait sees them.
   assignd::app::BlockServerSignals();

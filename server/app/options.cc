@@ -39,6 +39,11 @@ absl::Status ValidateOptions(const Options& options) {
   if (options.limits.max_batch_users == 0 || options.limits.max_batch_users > 100000) {
     return absl::InvalidArgumentError("--max_batch_users must be in 1..100000");
   }
+  if (!options.exposure_log.path.empty()) {
+    if (absl::Status s = exposure_log::ValidateExposureLogOptions(options.exposure_log); !s.ok()) {
+      return s;
+    }
+  }
   return absl::OkStatus();
 }
 

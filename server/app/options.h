@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/config/blend_overrides.h"
+#include "server/exposure_log/exposure_log.h"
 #include "server/service/assignment_service.h"
 
 namespace assignd::app {
@@ -23,6 +24,8 @@ struct Options {
   // port 0 and read the real ports back).
   std::string port_file;
   config::BlendOverrides blend_overrides;
+  // Exposure log for Loki; off when exposure_log.path is empty.
+  exposure_log::ExposureLogOptions exposure_log;
 };
 
 // OK iff `address` is HOST:PORT with a port in 0..65535 (HOST may be [v6]); else InvalidArgument

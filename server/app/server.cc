@@ -90,14 +90,16 @@ absl::Status Server::Start() {
     return absl::UnavailableError(absl::StrCat("--metrics_address=", options_.metrics_address,
                                                ": cannot listen: ", e.what()));
   }
-  exposer_->RegisterCollectable(metrics_->registry());
+  for (const auto& collectable : metrics_->collectables())
+    exposer_->RegisterCollectable(collectable);
   const std::vector<int> metrics_ports = exposer_->GetListeningPorts();
   metrics_port_ = metrics_ports.empty() ? 0 : metrics_ports.front();
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (absl::Status opened = OpenExposureLog(); !opened.ok()) return opened;
   service_ = std::make_unique<service::AssignmentService>(store_, *metrics_, status_board_,
-                                                          options_.limits);
+                                                          options_.limits, exposure_log_.get());
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.grpc_address, grpc::InsecureServerCredentials(), &grpc_port_);
   builder.RegisterService(service_.get());
@@ -118,6 +120,25 @@ absl::Status Server::Start() {
   poll_thread_ = std::thread([this] { PollLoop(); });
   LogInfo("assignd serving gRPC on ", options_.grpc_address, " (port ", grpc_port_,
           "), metrics on ", options_.metrics_address, " (port ", metrics_port_, ")");
+  return absl::OkStatus();
+}
+
+absl::Status Server::OpenExposureLog() {
+  const exposure_log::ExposureLogOptions& log_options = options_.exposure_log;
+  if (log_options.path.empty()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<exposure_log::ExposureLog>> log = exposure_log::ExposureLog::Open(
+      log_options, metrics_->exposure_log_written(), metrics_->exposure_log_dropped());
+  if (!log.ok()) return log.status();
+  exposure_log_ = *std::move(log);
+  const bool hashed = log_options.user_key == exposure_log::UserKeyMode::kHashed;
+  if (hashed && log_options.salt.empty()) {
+    LogWarning(
+        "exposure log user keys are hashed without a salt: anyone can recompute them from "
+        "user ids; set --exposure_log_salt or ASSIGND_EXPOSURE_LOG_SALT");
+  }
+  LogInfo("exposure log: ", log_options.path == "-" ? "stdout" : log_options.path, ", user ",
+          hashed ? "hashed" : "raw", ", sample rate ", log_options.sample_rate,
+          log_options.include_fallbacks ? ", with fallbacks" : "");
   return absl::OkStatus();
 }
 
@@ -166,6 +187,8 @@ void Server::Shutdown() {
     grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_deadline));
     grpc_server_->Wait();
   }
+  // After the drain: no request can queue another line, so Close writes out everything.
+  if (exposure_log_ != nullptr) exposure_log_->Close();
   if (poll_thread_.joinable()) poll_thread_.join();
   LogInfo("assignd stopped");
 }

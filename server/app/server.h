@@ -11,6 +11,7 @@
 #include "prometheus/exposer.h"
 #include "server/app/config_reloader.h"
 #include "server/app/options.h"
+#include "server/exposure_log/exposure_log.h"
 #include "server/metrics/server_metrics.h"
 #include "server/service/assignment_service.h"
 #include "server/service/config_status_board.h"
@@ -40,6 +41,7 @@ class Server {
  private:
   explicit Server(const Options& options);
   absl::Status Start();
+  absl::Status OpenExposureLog();
   void PollLoop();
 
   const Options options_;
@@ -48,6 +50,7 @@ class Server {
   std::unique_ptr<metrics::ServerMetrics> metrics_;
   std::unique_ptr<ConfigReloader> reloader_;
   std::unique_ptr<prometheus::Exposer> exposer_;
+  std::unique_ptr<exposure_log::ExposureLog> exposure_log_;  // null when off
   std::unique_ptr<service::AssignmentService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int grpc_port_ = 0;

@@ -16,13 +16,15 @@ namespace assignd::config {
 absl::StatusOr<core::Config> ParseConfig(std::string_view yaml_text, std::string_view path,
                                          const BlendOverrides& overrides) {
   ErrorList errors(path);
-  std::vector<ExperimentEntry> entries = ReadConfigDocument(yaml_text, errors);
+  ConfigDocument document = ReadConfigDocument(yaml_text, errors);
+  std::vector<ExperimentEntry>& entries = document.experiments;
   CheckExperimentSet(entries, errors);
   core::Config config;
   config.experiments.reserve(entries.size());
   for (ExperimentEntry& entry : entries) config.experiments.push_back(std::move(entry.experiment));
   ApplyBlendOverrides(overrides, config.experiments, errors);
   if (!errors.empty()) return errors.ToStatus();
+  config.segments = std::move(document.segments);
   config.version = ConfigVersion(yaml_text, overrides);
   config.source_path = std::string(path);
   return config;

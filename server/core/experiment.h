@@ -40,10 +40,23 @@ struct Experiment {
   static constexpr std::string_view kDefaultSeedTemplate = "{namespace}:{key}";
 };
 
+// A request attribute by which exposures are also counted, for segment cuts (device type, new vs
+// returning, ...). Any value outside `values`, or a missing attribute, is counted as "other", so
+// label cardinality is bounded by the config, never by request input.
+struct Segment {
+  std::string attribute;
+  std::vector<std::string> values;
+
+  static constexpr std::string_view kOtherValue = "other";
+};
+
 struct Config {
   std::vector<Experiment> experiments;
   std::string version;      // content hash of what was loaded
   std::string source_path;  // for messages and the admin RPC
+  // Optional top-level `segments`, in file order. Last and defaulted, so positional initialisers
+  // of the fields above stay valid.
+  std::vector<Segment> segments = {};
 };
 
 // The seed for `experiment` on namespace `ns`: its template with placeholders filled in.

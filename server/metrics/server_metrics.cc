@@ -53,10 +53,16 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
                           .Name("assignd_config_reloads_total")
                           .Help("Config load attempts by result (success, failure).")
                           .Register(*registry_)),
-      last_reload_success_family_(prometheus::BuildGauge()
-                                      .Name("assignd_config_last_reload_success_timestamp_seconds")
-                                      .Help("Unix time of the last successful config load.")
-                                      .Register(*registry_)),
+      last_reload_success_family_(
+          prometheus::BuildGauge()
+              .Name("assignd_config_last_reload_success_timestamp_seconds")
+              .Help("Unix time of the last successful config load.")
+              .Register(*registry_)),
+      last_reload_ok_family_(prometheus::BuildGauge()
+                                 .Name("assignd_config_last_reload_successful")
+                                 .Help("1 if the last config load attempt succeeded, 0 if it was "
+                                       "refused (the last good config keeps serving).")
+                                 .Register(*registry_)),
       config_info_family_(prometheus::BuildGauge()
                               .Name("assignd_config_info")
                               .Help("Always 1; the version label is the content hash of the "
@@ -78,7 +84,22 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
                                  .Name("assignd_variant_weight_ratio")
                                  .Help("Configured share of enrolled users for the variant "
                                        "(weight / 100), to compare with the observed split.")
-                                 .Register(*registry_)) {
+                                 .Register(*registry_)),
+      segment_exposures_family_(
+          prometheus::BuildCounter()
+              .Name("assignd_segment_exposures_total")
+              .Help("Exposures by the request attributes named in the config's segments; values "
+                    "outside the allow-list, or a missing attribute, count as 'other'.")
+              .Register(*registry_)),
+      exposure_log_written_family_(prometheus::BuildCounter()
+                                       .Name("assignd_exposure_log_written_total")
+                                       .Help("Exposure log lines written.")
+                                       .Register(*registry_)),
+      exposure_log_dropped_family_(
+          prometheus::BuildCounter()
+              .Name("assignd_exposure_log_dropped_total")
+              .Help("Exposures not logged because the log's queue was full or a write failed.")
+              .Register(*registry_)) {
   for (int m = 0; m < kMethodCount; ++m) {
     const auto mi = static_cast<size_t>(m);
     for (int c = 0; c < kStatusCodeCount; ++c) {
@@ -90,18 +111,39 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
   reload_success_ = &reloads_family_.Add({{"result", "success"}});
   reload_failure_ = &reloads_family_.Add({{"result", "failure"}});
   last_reload_success_ = &last_reload_success_family_.Add({});
+  last_reload_ok_ = &last_reload_ok_family_.Add({});
   experiments_loaded_ = &experiments_loaded_family_.Add({});
+  exposure_log_written_ = &exposure_log_written_family_.Add({});
+  exposure_log_dropped_ = &exposure_log_dropped_family_.Add({});
 }
 
 RouteCounterTable ServerMetrics::ResolveRoutes(const core::Snapshot& snapshot) {
   RouteCounterTable table(static_cast<size_t>(snapshot.route_count()));
+  const auto segments = std::make_shared<const SegmentIndex>(snapshot.config().segments);
+  std::vector<std::shared_ptr<const SrmRoute>> srm_routes;
   for (const core::NamespaceRoute* route : snapshot.routes()) {
     const core::Experiment& experiment = *route->experiment;
     RouteCounters& counters = table[static_cast<size_t>(route->route_index)];
+    std::vector<std::string> variant_names;
+    std::vector<double> variant_weights;
+    counters.segments = segments;
     for (const core::Variant& variant : experiment.variants) {
       counters.exposures.push_back(&exposures_family_.Add(
           {{"namespace", route->ns}, {"experiment", experiment.key}, {"variant", variant.name}}));
+      for (const auto& [attribute, value] : segments->slot_labels()) {
+        counters.segment_exposures.push_back(
+            &segment_exposures_family_.Add({{"namespace", route->ns},
+                                            {"experiment", experiment.key},
+                                            {"variant", variant.name},
+                                            {"segment", attribute},
+                                            {"value", value}}));
+      }
+      variant_names.push_back(variant.name);
+      variant_weights.push_back(variant.weight_percent);
     }
+    counters.srm = std::make_shared<SrmRoute>(route->ns, experiment.key, std::move(variant_names),
+                                              std::move(variant_weights));
+    srm_routes.push_back(counters.srm);
     const auto fallback = [&](const char* reason) {
       return &fallbacks_family_.Add(
           {{"namespace", route->ns}, {"experiment", experiment.key}, {"reason", reason}});
@@ -132,10 +174,12 @@ RouteCounterTable ServerMetrics::ResolveRoutes(const core::Snapshot& snapshot) {
     }
   }
   experiments_loaded_->Set(static_cast<double>(snapshot.config().experiments.size()));
+  srm_->SetRoutes(std::move(srm_routes));
   return table;
 }
 
 void ServerMetrics::RecordReload(bool ok, double unix_seconds) {
+  last_reload_ok_->Set(ok ? 1 : 0);
   if (ok) {
     reload_success_->Increment();
     last_reload_success_->Set(unix_seconds);

@@ -3,10 +3,12 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -15,6 +17,9 @@
 #include "prometheus/registry.h"
 #include "server/core/assign.h"
 #include "server/core/snapshot.h"
+#include "server/metrics/process_collector.h"
+#include "server/metrics/segment_index.h"
+#include "server/metrics/srm_collector.h"
 
 // All of assignd's Prometheus metrics. Families are built once; per-route children are resolved
 // when a snapshot is loaded (ResolveRoutes), never per request: Family::Add takes a mutex and
@@ -50,6 +55,24 @@ struct RouteCounters {
         return;
     }
   }
+
+  // Distinct users per variant for the SRM check, and exposures by segment value.
+  std::shared_ptr<SrmRoute> srm;
+  std::shared_ptr<const SegmentIndex> segments;
+  std::vector<prometheus::Counter*> segment_exposures;  // [variant * slot_count + slot]
+
+  // What an exposure adds to Count: its user in the variant's distinct-user sketch, and one per
+  // configured segment at the request's value of that attribute (`attribute(name)` returns it, or
+  // nullptr when the request has none). Allocates nothing.
+  void CountExposure(int variant_index, std::string_view user_id,
+                     absl::FunctionRef<const std::string*(const std::string&)> attribute) const {
+    const auto variant = static_cast<size_t>(variant_index);
+    srm->distinct_users[variant]->Add(user_id);
+    const size_t base = variant * segments->slot_count();
+    for (size_t s = 0; s < segments->segment_count(); ++s) {
+      segment_exposures[base + segments->Slot(s, attribute(segments->attribute(s)))]->Increment();
+    }
+  }
 };
 
 // Handles by NamespaceRoute::route_index for one snapshot.
@@ -60,10 +83,19 @@ class ServerMetrics {
   explicit ServerMetrics(std::shared_ptr<prometheus::Registry> registry);
 
   const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
+  // Everything to expose at /metrics: the registry and the collectors computed at scrape time
+  // (SRM, process).
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables() const {
+    return {registry_, srm_, process_};
+  }
+
+  // Lines written to, and exposures dropped from (queue full or write error), the exposure log.
+  prometheus::Counter& exposure_log_written() { return *exposure_log_written_; }
+  prometheus::Counter& exposure_log_dropped() { return *exposure_log_dropped_; }
 
   // Resolves the counters for every route of `snapshot` and updates the per-experiment gauges
-  // (ramp, kill switch, variant weights, config info) to describe it. Call once per load, before
-  // the snapshot is published.
+  // (ramp, kill switch, variant weights, config info) to describe it; starts fresh SRM sketches
+  // (reported from now on). Call once per load, before the snapshot is published.
   RouteCounterTable ResolveRoutes(const core::Snapshot& snapshot);
 
   // One finished RPC. `code` is the gRPC status code (0..16).
@@ -84,17 +116,26 @@ class ServerMetrics {
   prometheus::Family<prometheus::Histogram>& latency_family_;
   prometheus::Family<prometheus::Counter>& reloads_family_;
   prometheus::Family<prometheus::Gauge>& last_reload_success_family_;
+  prometheus::Family<prometheus::Gauge>& last_reload_ok_family_;
   prometheus::Family<prometheus::Gauge>& config_info_family_;
   prometheus::Family<prometheus::Gauge>& experiments_loaded_family_;
   prometheus::Family<prometheus::Gauge>& ramp_family_;
   prometheus::Family<prometheus::Gauge>& kill_switch_family_;
   prometheus::Family<prometheus::Gauge>& variant_weight_family_;
+  prometheus::Family<prometheus::Counter>& segment_exposures_family_;
+  prometheus::Family<prometheus::Counter>& exposure_log_written_family_;
+  prometheus::Family<prometheus::Counter>& exposure_log_dropped_family_;
+  std::shared_ptr<SrmCollector> srm_ = std::make_shared<SrmCollector>();
+  std::shared_ptr<ProcessCollector> process_ = std::make_shared<ProcessCollector>();
+  prometheus::Counter* exposure_log_written_ = nullptr;
+  prometheus::Counter* exposure_log_dropped_ = nullptr;
 
   std::array<std::array<prometheus::Counter*, kStatusCodeCount>, kMethodCount> requests_{};
   std::array<prometheus::Histogram*, kMethodCount> latency_{};
   prometheus::Counter* reload_success_ = nullptr;
   prometheus::Counter* reload_failure_ = nullptr;
   prometheus::Gauge* last_reload_success_ = nullptr;
+  prometheus::Gauge* last_reload_ok_ = nullptr;
   prometheus::Gauge* experiments_loaded_ = nullptr;
 
   // Gauges describing the current config; replaced wholesale on every load so experiments that

@@ -58,11 +58,46 @@ void SetWeights(const core::BlendWeights& from, pb::BlendWeights* to) {
   to->set_gamma(from.gamma);
 }
 
-// Decides for one validated user, counts the answer and writes it to `out`.
+std::string_view ReasonName(core::Reason reason) {
+  switch (reason) {
+    case core::Reason::kAssigned:
+      return "assigned";
+    case core::Reason::kNotInRamp:
+      return "not_in_ramp";
+    case core::Reason::kKillSwitch:
+      return "kill_switch";
+    case core::Reason::kForcedOverride:
+      return "forced_override";
+  }
+  return "unspecified";
+}
+
+using Attributes = google::protobuf::Map<std::string, std::string>;
+
+// Decides for one validated user, counts the answer (metrics, SRM sketch, segments, exposure log)
+// and writes it to `out`.
 void AssignAndCount(const ServingState& state, const core::NamespaceRoute& route,
-                    std::string_view user_id, pb::AssignResponse* out) {
+                    std::string_view user_id, const Attributes& attributes,
+                    exposure_log::ExposureLog* log, pb::AssignResponse* out) {
   const core::Assignment a = core::AssignUser(route, user_id);
-  state.counters[static_cast<size_t>(route.route_index)].Count(a);
+  const metrics::RouteCounters& counters = state.counters[static_cast<size_t>(route.route_index)];
+  counters.Count(a);
+  if (a.in_experiment()) {
+    counters.CountExposure(a.variant_index, user_id,
+                           [&](const std::string& attribute) -> const std::string* {
+                             const auto it = attributes.find(attribute);
+                             return it == attributes.end() ? nullptr : &it->second;
+                           });
+  }
+  if (log != nullptr && log->Wants(a.in_experiment(), user_id)) {
+    log->Record({.ns = route.ns,
+                 .experiment = route.experiment->key,
+                 .variant = a.variant().name,
+                 .reason = ReasonName(a.reason),
+                 .in_experiment = a.in_experiment(),
+                 .config_version = state.snapshot->version(),
+                 .user_id = user_id});
+  }
   out->set_experiment(route.experiment->key);
   out->set_variant(a.variant().name);
   SetWeights(a.variant().blend, out->mutable_weights());
@@ -86,7 +121,8 @@ grpc::ServerUnaryReactor* AssignmentService::Assign(grpc::CallbackServerContext*
       !valid.ok()) {
     return Finish(context, metrics_, metrics::Method::kAssign, start, valid);
   }
-  AssignAndCount(*state, **route, request->user_id(), response);
+  AssignAndCount(*state, **route, request->user_id(), request->attributes(), exposure_log_,
+                 response);
   response->set_config_version(state->snapshot->version());
   return Finish(context, metrics_, metrics::Method::kAssign, start, absl::OkStatus());
 }
@@ -118,7 +154,7 @@ grpc::ServerUnaryReactor* AssignmentService::BatchAssign(grpc::CallbackServerCon
   response->mutable_assignments()->Reserve(static_cast<int>(n));
   for (const std::string& user_id : request->user_ids()) {
     pb::AssignResponse* out = response->add_assignments();
-    AssignAndCount(*state, **route, user_id, out);
+    AssignAndCount(*state, **route, user_id, request->attributes(), exposure_log_, out);
     out->set_config_version(state->snapshot->version());
   }
   response->set_config_version(state->snapshot->version());

@@ -4,6 +4,7 @@
 
 #include "assignment/v1/assignment.grpc.pb.h"
 #include "server/core/assign.h"
+#include "server/exposure_log/exposure_log.h"
 #include "server/metrics/server_metrics.h"
 #include "server/service/config_status_board.h"
 #include "server/service/serving_state.h"
@@ -19,9 +20,15 @@ struct ServiceLimits {
 // answer. Handlers run inline on gRPC's threads and never block.
 class AssignmentService final : public assignment::v1::AssignmentService::CallbackService {
  public:
+  // `exposure_log` may be null (no exposure log); it must outlive the service.
   AssignmentService(const ServingStateStore& store, metrics::ServerMetrics& metrics,
-                    const ConfigStatusBoard& status_board, ServiceLimits limits)
-      : store_(store), metrics_(metrics), status_board_(status_board), limits_(limits) {}
+                    const ConfigStatusBoard& status_board, ServiceLimits limits,
+                    exposure_log::ExposureLog* exposure_log = nullptr)
+      : store_(store),
+        metrics_(metrics),
+        status_board_(status_board),
+        limits_(limits),
+        exposure_log_(exposure_log) {}
 
   grpc::ServerUnaryReactor* Assign(grpc::CallbackServerContext* context,
                                    const assignment::v1::AssignRequest* request,
@@ -41,6 +48,7 @@ class AssignmentService final : public assignment::v1::AssignmentService::Callba
   metrics::ServerMetrics& metrics_;
   const ConfigStatusBoard& status_board_;
   const ServiceLimits limits_;
+  exposure_log::ExposureLog* const exposure_log_;
 };
 
 }  // namespace assignd::service

@@ -149,7 +149,7 @@ TEST(ConfigValidationTest, UnknownVariantAndBlendKeys) {
 TEST(ConfigValidationTest, UnknownTopLevelKey) {
   EXPECT_THAT(Errors(absl::StrCat(kValid, "experimets_extra: 1\n")),
               ElementsAre("test.yaml:9:1: unknown key 'experimets_extra' (expected one of: "
-                          "experiments)"));
+                          "experiments, segments)"));
 }
 
 TEST(ConfigValidationTest, RepeatedKeyIsAnError) {

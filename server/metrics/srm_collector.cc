@@ -1,0 +1,84 @@
+#include "server/metrics/srm_collector.h"
+
+#include <utility>
+
+#include "server/metrics/chi_square.h"
+
+namespace assignd::metrics {
+
+SrmRoute::SrmRoute(std::string ns_in, std::string experiment_in,
+                   std::vector<std::string> variant_names, std::vector<double> variant_weights)
+    : ns(std::move(ns_in)),
+      experiment(std::move(experiment_in)),
+      variants(std::move(variant_names)),
+      weights(std::move(variant_weights)) {
+  distinct_users.reserve(variants.size());
+  for (size_t i = 0; i < variants.size(); ++i) {
+    distinct_users.push_back(std::make_unique<HyperLogLog>());
+  }
+}
+
+double SrmPValue(const std::vector<double>& distinct_users, const std::vector<double>& weights) {
+  double total = 0;
+  double weight_sum = 0;
+  for (size_t i = 0; i < distinct_users.size() && i < weights.size(); ++i) {
+    if (weights[i] > 0) {
+      total += distinct_users[i];
+      weight_sum += weights[i];
+    }
+  }
+  if (total < kSrmMinUsers) return 1;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    if (weights[i] > 0 && total * weights[i] / weight_sum < kSrmMinExpectedPerVariant) return 1;
+  }
+  const double relative_variance =
+      HyperLogLog::kRelativeStandardError * HyperLogLog::kRelativeStandardError;
+  return ChiSquareGoodnessOfFit(distinct_users, weights, relative_variance).p_value;
+}
+
+void SrmCollector::SetRoutes(std::vector<std::shared_ptr<const SrmRoute>> routes) {
+  absl::MutexLock lock(&mu_);
+  routes_ = std::move(routes);
+}
+
+std::vector<prometheus::MetricFamily> SrmCollector::Collect() const {
+  std::vector<std::shared_ptr<const SrmRoute>> routes;
+  {
+    absl::MutexLock lock(&mu_);
+    routes = routes_;
+  }
+  prometheus::MetricFamily users{
+      "assignd_srm_distinct_users",
+      "Estimated distinct users exposed per variant since the config was loaded (HyperLogLog, "
+      "0.8% relative error).",
+      prometheus::MetricType::Gauge,
+      {}};
+  prometheus::MetricFamily p_values{
+      "assignd_srm_p_value",
+      "Sample-ratio-mismatch check: chi-square p-value of distinct users per variant against the "
+      "configured weights since the config was loaded; 1 below 100 users.",
+      prometheus::MetricType::Gauge,
+      {}};
+  for (const std::shared_ptr<const SrmRoute>& route : routes) {
+    std::vector<double> estimates;
+    for (size_t i = 0; i < route->variants.size(); ++i) {
+      estimates.push_back(route->distinct_users[i]->Estimate());
+      prometheus::ClientMetric sample;
+      sample.label = {{"experiment", route->experiment},
+                      {"namespace", route->ns},
+                      {"variant", route->variants[i]}};
+      sample.gauge.value = estimates.back();
+      users.metric.push_back(std::move(sample));
+    }
+    prometheus::ClientMetric sample;
+    sample.label = {{"experiment", route->experiment}, {"namespace", route->ns}};
+    sample.gauge.value = SrmPValue(estimates, route->weights);
+    p_values.metric.push_back(std::move(sample));
+  }
+  std::vector<prometheus::MetricFamily> families;
+  families.push_back(std::move(users));
+  families.push_back(std::move(p_values));
+  return families;
+}
+
+}  // namespace assignd::metrics

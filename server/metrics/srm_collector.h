@@ -1,0 +1,57 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "prometheus/collectable.h"
+#include "prometheus/metric_family.h"
+#include "server/metrics/hyperloglog.h"
+
+// Live sample-ratio-mismatch (SRM) check. Per served route (namespace x experiment), request
+// threads add each exposed user to a HyperLogLog of its variant; at scrape time the collector
+// estimates the distinct users per variant and tests them against the configured weights. Distinct
+// users rather than exposures, because a few heavy users dominate request counts.
+namespace assignd::metrics {
+
+// Below this many distinct exposed users in a route (or an expected count below
+// kSrmMinExpectedPerVariant in a variant with positive weight) the p-value is reported as 1: the
+// chi-square approximation needs a handful per cell, and a new config should not page anyone.
+inline constexpr double kSrmMinUsers = 100;
+inline constexpr double kSrmMinExpectedPerVariant = 5;
+
+// The SRM state of one route, built when its config is loaded and dropped with it, so counts
+// always start at zero for a new config.
+struct SrmRoute {
+  std::string ns;
+  std::string experiment;
+  std::vector<std::string> variants;
+  std::vector<double> weights;                               // configured weight_percent
+  std::vector<std::unique_ptr<HyperLogLog>> distinct_users;  // by variant index
+
+  SrmRoute(std::string ns_in, std::string experiment_in, std::vector<std::string> variant_names,
+           std::vector<double> variant_weights);
+};
+
+// Exports assignd_srm_distinct_users{namespace,experiment,variant} and
+// assignd_srm_p_value{namespace,experiment} for the routes of the config being served. The
+// chi-square work happens here, on the scraping thread, never on the request path.
+class SrmCollector : public prometheus::Collectable {
+ public:
+  // Replaces the routes reported (at each config load).
+  void SetRoutes(std::vector<std::shared_ptr<const SrmRoute>> routes) ABSL_LOCKS_EXCLUDED(mu_);
+
+  std::vector<prometheus::MetricFamily> Collect() const override ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  mutable absl::Mutex mu_;
+  std::vector<std::shared_ptr<const SrmRoute>> routes_ ABSL_GUARDED_BY(mu_);
+};
+
+// The SRM p-value of `distinct_users` (estimates by variant) against `weights`, with the minimums
+// above and the HyperLogLog's relative variance folded into the test.
+double SrmPValue(const std::vector<double>& distinct_users, const std::vector<double>& weights);
+
+}  // namespace assignd::metrics
