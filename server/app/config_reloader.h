@@ -28,8 +28,11 @@ class ConfigReloader {
         status_board_(status_board) {}
 
   // Parses, validates and publishes the file. `trigger` says why (start-up, SIGHUP, poll, ...)
-  // for the log. Serialised: concurrent calls run one after the other. Returns the load error, or
-  // OK (also when the file is unchanged, which publishes nothing).
+  // for the log. Before publishing, the reassignment guard (core/reassignment.h) compares the new
+  // snapshot with the one being served and refuses the file (FailedPrecondition, with each moved
+  // share) if it would move already-enrolled users of an experiment that does not set
+  // allow_reassignment. Serialised: concurrent calls run one after the other. Returns the load or
+  // guard error, or OK (also when the file is unchanged, which publishes nothing).
   absl::Status Reload(absl::string_view trigger) ABSL_LOCKS_EXCLUDED(mu_);
 
   const std::string& path() const { return path_; }

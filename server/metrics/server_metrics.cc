@@ -1,5 +1,7 @@
 #include "server/metrics/server_metrics.h"
 
+#include <algorithm>
+#include <map>
 #include <utility>
 
 namespace assignd::metrics {
@@ -77,7 +79,13 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
                                  .Name("assignd_variant_weight_ratio")
                                  .Help("Configured share of enrolled users for the variant "
                                        "(weight / 100), to compare with the observed split.")
-                                 .Register(*registry_)) {
+                                 .Register(*registry_)),
+      reassigned_family_(prometheus::BuildGauge()
+                             .Name("assignd_reload_reassigned_ratio")
+                             .Help("Share of the experiment's enrolled users that the latest "
+                                   "parsed config file (published or refused by the reassignment "
+                                   "guard) moves to another variant or out of the ramp.")
+                             .Register(*registry_)) {
   for (int m = 0; m < kMethodCount; ++m) {
     const auto mi = static_cast<size_t>(m);
     for (int c = 0; c < kStatusCodeCount; ++c) {
@@ -131,6 +139,22 @@ RouteCounterTable ServerMetrics::ResolveRoutes(const core::Snapshot& snapshot) {
   }
   experiments_loaded_->Set(static_cast<double>(snapshot.config().experiments.size()));
   return table;
+}
+
+void ServerMetrics::RecordReassignment(const std::vector<core::RouteReassignment>& routes) {
+  std::map<std::string, double> by_experiment;
+  for (const core::RouteReassignment& route : routes) {
+    double& share = by_experiment[route.experiment];
+    share = std::max(share, route.moved_share);
+  }
+  absl::MutexLock lock(&mu_);
+  for (prometheus::Gauge* gauge : reassigned_gauges_) reassigned_family_.Remove(gauge);
+  reassigned_gauges_.clear();
+  for (const auto& [experiment, share] : by_experiment) {
+    prometheus::Gauge& gauge = reassigned_family_.Add({{"experiment", experiment}});
+    gauge.Set(share);
+    reassigned_gauges_.push_back(&gauge);
+  }
 }
 
 void ServerMetrics::RecordReload(bool ok, double unix_seconds) {
