@@ -58,8 +58,8 @@ absl::Status ConfigReloader::Reload(absl::string_view trigger) {
     const int64_t now_ms = absl::ToUnixMillis(absl::Now());
     metrics_.RecordReload(false, static_cast<double>(now_ms) / 1000.0);
     status_board_.RecordFailure(std::string(error.message()), now_ms);
-    LogError("config reload (", trigger, ") refused, still serving the last good config: ",
-             error.message());
+    LogError("config reload (", trigger,
+             ") refused, still serving the last good config: ", error.message());
     return error;
   };
   if (!snapshot.ok()) return refuse(snapshot.status());

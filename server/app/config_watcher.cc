@@ -89,7 +89,8 @@ class ConfigWatcher::Impl {
     if (wake_fd_ < 0) return absl::UnavailableError(absl::StrCat("eventfd: ", ErrnoText(errno)));
     Arm();
     if (dir_wd_ < 0) {
-      return absl::UnavailableError(absl::StrCat("inotify_add_watch ", dir_, ": ", ErrnoText(errno)));
+      return absl::UnavailableError(
+          absl::StrCat("inotify_add_watch ", dir_, ": ", ErrnoText(errno)));
     }
     LogInfo("watching ", dir_, target_wd_ >= 0 ? absl::StrCat(" and ", target_dir_) : "",
             " for changes to ", path_);
@@ -160,7 +161,8 @@ class ConfigWatcher::Impl {
     const std::optional<std::string> resolved = RealPath(path_);
     const std::optional<std::string> real_dir = RealPath(dir_);
     std::string wanted_target_dir;
-    if (resolved && real_dir && DirName(*resolved) != *real_dir) wanted_target_dir = DirName(*resolved);
+    if (resolved && real_dir && DirName(*resolved) != *real_dir)
+      wanted_target_dir = DirName(*resolved);
     target_name_ = resolved ? BaseName(*resolved) : "";
     if (wanted_target_dir == target_dir_ && (target_wd_ >= 0 || wanted_target_dir.empty())) return;
     if (target_wd_ >= 0) inotify_rm_watch(inotify_fd_, target_wd_);

@@ -84,9 +84,9 @@ absl::Status Server::Start() {
                                                store_, *metrics_, status_board_);
   if (options_.watch) {
     // Armed before the first load, so a change made while loading is not missed.
-    absl::StatusOr<std::unique_ptr<ConfigWatcher>> watcher = ConfigWatcher::Start(
-        options_.config_path, options_.reload_debounce,
-        [this] { reloader_->Reload("file watch").IgnoreError(); });
+    absl::StatusOr<std::unique_ptr<ConfigWatcher>> watcher =
+        ConfigWatcher::Start(options_.config_path, options_.reload_debounce,
+                             [this] { reloader_->Reload("file watch").IgnoreError(); });
     if (watcher.ok()) {
       watcher_ = *std::move(watcher);
     } else {

@@ -27,14 +27,15 @@ inline std::string BlendYaml(const BlendConfig& c) {
       "experiments:\n"
       "  - key: blend_weights_v2\n"
       "    namespaces: [default]\n"
-      "    ramp_percent: ", c.ramp, "\n",
-      "    kill_switch: ", c.kill_switch ? "true" : "false", "\n",
+      "    ramp_percent: ",
+      c.ramp, "\n", "    kill_switch: ", c.kill_switch ? "true" : "false", "\n",
       "    allow_reassignment: ", c.allow_reassignment ? "true" : "false", "\n",
       "    fallback_variant: baseline\n"
-      "    seed: \"", c.seed, "\"\n",
+      "    seed: \"",
+      c.seed, "\"\n",
       "    variants:\n"
-      "      - {name: baseline,     weight: ", c.baseline_weight, ", blend: {alpha: ",
-      c.baseline_alpha, ", beta: 0.30, gamma: 0.10}}\n",
+      "      - {name: baseline,     weight: ",
+      c.baseline_weight, ", blend: {alpha: ", c.baseline_alpha, ", beta: 0.30, gamma: 0.10}}\n",
       "      - {name: challenger_a, weight: ", 100 - c.baseline_weight,
       ", blend: {alpha: 0.50, beta: 0.35, gamma: 0.15}}\n");
 }

@@ -113,8 +113,8 @@ TEST(ReloadStressTest, EveryAnswerMatchesExactlyOneWrittenConfig) {
               a->in_experiment() != want.in_experiment() || a->weights().alpha() != w.alpha ||
               a->weights().beta() != w.beta || a->weights().gamma() != w.gamma) {
             problem = absl::StrCat(user, " under ", a->config_version(), ": got ", a->variant(),
-                                   " alpha=", a->weights().alpha(), ", want ",
-                                   want.variant().name, " alpha=", w.alpha);
+                                   " alpha=", a->weights().alpha(), ", want ", want.variant().name,
+                                   " alpha=", w.alpha);
           }
         }
         if (!problem.empty()) {

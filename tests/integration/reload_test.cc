@@ -135,7 +135,8 @@ class ConfigMapVolume {
   explicit ConfigMapVolume(std::string dir) : dir_(std::move(dir)) {}
 
   void Update(const std::string& yaml) {
-    const std::string stamp = absl::StrCat("..2026_11_26_10_00_0", generation_, ".", 100000 + generation_);
+    const std::string stamp =
+        absl::StrCat("..2026_11_26_10_00_0", generation_, ".", 100000 + generation_);
     ++generation_;
     EXPECT_EQ(mkdir((dir_ + "/" + stamp).c_str(), 0755), 0);
     WriteFile(dir_ + "/" + stamp + "/experiments.yaml", yaml);
@@ -211,7 +212,8 @@ TEST_F(ReloadTest, BrokenFileIsRefusedAndTheLastGoodConfigKeepsServing) {
   // Fixing the file (here: putting the good one back) clears the error.
   RenameOver(config_path_, BlendYaml({.ramp = 50}));
   const absl::Time deadline = absl::Now() + kReloadWait;
-  while (!Status().last_reload_ok() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  while (!Status().last_reload_ok() && absl::Now() < deadline)
+    absl::SleepFor(absl::Milliseconds(5));
   EXPECT_TRUE(Status().last_reload_ok()) << server_->Log();
   EXPECT_EQ(Status().last_reload_error(), "");
   EXPECT_EQ(Status().config_version(), good);
@@ -239,9 +241,11 @@ TEST_F(ReloadTest, KillSwitchSendsEveryoneToFallbackAndBackToTheirVariants) {
     ASSERT_FALSE(a.in_experiment()) << i;
     ASSERT_DOUBLE_EQ(a.weights().alpha(), 0.60) << i;
   }
-  EXPECT_EQ(MetricValue(Metrics(), "assignd_experiment_kill_switch", {{"experiment", "blend_weights_v2"}}),
+  EXPECT_EQ(MetricValue(Metrics(), "assignd_experiment_kill_switch",
+                        {{"experiment", "blend_weights_v2"}}),
             1.0);
-  EXPECT_EQ(MetricValue(Metrics(), "assignd_reload_reassigned_ratio", {{"experiment", "blend_weights_v2"}}),
+  EXPECT_EQ(MetricValue(Metrics(), "assignd_reload_reassigned_ratio",
+                        {{"experiment", "blend_weights_v2"}}),
             0.0);
 
   RenameOver(config_path_, BlendYaml({.ramp = 50, .kill_switch = false}));
@@ -264,15 +268,17 @@ TEST_F(ReloadTest, GuardRefusesAWeightChangeUnlessTheFileAllowsIt) {
   RenameOver(config_path_, BlendYaml({.ramp = 50, .baseline_weight = 40}));
   const pb::GetConfigStatusResponse refused = WaitForFailures(1);
   EXPECT_FALSE(refused.last_reload_ok());
-  EXPECT_THAT(refused.last_reload_error(),
-              HasSubstr("experiment blend_weights_v2 (namespace default): 20.00% of enrolled users"));
+  EXPECT_THAT(
+      refused.last_reload_error(),
+      HasSubstr("experiment blend_weights_v2 (namespace default): 20.00% of enrolled users"));
   EXPECT_THAT(refused.last_reload_error(), HasSubstr("allow_reassignment: true"));
   EXPECT_THAT(refused.last_reload_error(), HasSubstr(config_path_));
   EXPECT_EQ(refused.config_version(), v1);
   EXPECT_EQ(Assign("user-3").config_version(), v1);
   std::string metrics = Metrics();
-  EXPECT_EQ(MetricValue(metrics, "assignd_reload_reassigned_ratio", {{"experiment", "blend_weights_v2"}}),
-            0.2);
+  EXPECT_EQ(
+      MetricValue(metrics, "assignd_reload_reassigned_ratio", {{"experiment", "blend_weights_v2"}}),
+      0.2);
   EXPECT_EQ(MetricValue(metrics, "assignd_config_reloads_total", {{"result", "failure"}}), 1.0);
   EXPECT_THAT(server_->Log(), HasSubstr("blend_weights_v2/default=20.00%"));
 
@@ -281,13 +287,15 @@ TEST_F(ReloadTest, GuardRefusesAWeightChangeUnlessTheFileAllowsIt) {
   EXPECT_THAT(WaitForFailures(2).last_reload_error(), HasSubstr("seed changed"));
 
   // The same change with allow_reassignment: true is accepted, and still measured.
-  RenameOver(config_path_, BlendYaml({.ramp = 50, .allow_reassignment = true, .baseline_weight = 40}));
+  RenameOver(config_path_,
+             BlendYaml({.ramp = 50, .allow_reassignment = true, .baseline_weight = 40}));
   const std::string v2 = WaitForNewVersion(v1);
   ASSERT_FALSE(v2.empty()) << server_->Log();
   EXPECT_TRUE(Status().last_reload_ok());
   metrics = Metrics();
-  EXPECT_EQ(MetricValue(metrics, "assignd_reload_reassigned_ratio", {{"experiment", "blend_weights_v2"}}),
-            0.2);
+  EXPECT_EQ(
+      MetricValue(metrics, "assignd_reload_reassigned_ratio", {{"experiment", "blend_weights_v2"}}),
+      0.2);
   EXPECT_EQ(MetricValue(metrics, "assignd_variant_weight_ratio",
                         {{"experiment", "blend_weights_v2"}, {"variant", "baseline"}}),
             0.4);
@@ -313,7 +321,8 @@ TEST_F(ReloadTest, RaisingTheRampIsAcceptedAndMovesNobody) {
     const std::string next = WaitForNewVersion(version);
     ASSERT_FALSE(next.empty()) << "ramp " << ramp << "\n" << server_->Log();
     version = next;
-    EXPECT_EQ(MetricValue(Metrics(), "assignd_reload_reassigned_ratio", {{"experiment", "blend_weights_v2"}}),
+    EXPECT_EQ(MetricValue(Metrics(), "assignd_reload_reassigned_ratio",
+                          {{"experiment", "blend_weights_v2"}}),
               0.0);
     for (const auto& [user, variant] : enrolled) {
       const pb::AssignResponse a = Assign(user);

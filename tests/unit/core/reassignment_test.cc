@@ -53,7 +53,9 @@ std::shared_ptr<const Snapshot> MakeSnapshot(Experiment experiment) {
 struct Sampled {
   int enrolled_before = 0;
   int moved = 0;  // enrolled before, and now in another variant (by name) or out of the ramp
-  double share() const { return enrolled_before == 0 ? 0 : static_cast<double>(moved) / enrolled_before; }
+  double share() const {
+    return enrolled_before == 0 ? 0 : static_cast<double>(moved) / enrolled_before;
+  }
 };
 
 Sampled Sample(const Snapshot& before, const Snapshot& after) {
@@ -86,7 +88,8 @@ double Sigmas(const Sampled& s, double p) {
 TEST(ReassignmentTest, RaisingTheRampMovesNobody) {
   const std::vector<VariantSpec> variants = {{"baseline", 50}, {"challenger_a", 50}};
   std::vector<std::shared_ptr<const Snapshot>> ramps;
-  for (double ramp : {1.0, 5.0, 50.0, 100.0}) ramps.push_back(MakeSnapshot(MakeExperiment(ramp, variants)));
+  for (double ramp : {1.0, 5.0, 50.0, 100.0})
+    ramps.push_back(MakeSnapshot(MakeExperiment(ramp, variants)));
   for (size_t step = 0; step + 1 < ramps.size(); ++step) {
     const RouteReassignment r = Compare(*ramps[step], *ramps[step + 1]);
     EXPECT_EQ(r.moved_share, 0.0) << "step " << step;
@@ -131,8 +134,10 @@ TEST(ReassignmentTest, WeightChangeShareIsExactAndMatchesSampledUsers) {
   EXPECT_LT(Sigmas(s, r.moved_share), 4.0) << s.moved << " of " << s.enrolled_before;
 
   // At ramp 50 the ranges are [0,.25)+[.5,.75) -> [0,.2)+[.4,.7): 500 values switch, 500 leave.
-  const auto half_before = MakeSnapshot(MakeExperiment(50, {{"baseline", 50}, {"challenger_a", 50}}));
-  const auto half_after = MakeSnapshot(MakeExperiment(50, {{"baseline", 40}, {"challenger_a", 60}}));
+  const auto half_before =
+      MakeSnapshot(MakeExperiment(50, {{"baseline", 50}, {"challenger_a", 50}}));
+  const auto half_after =
+      MakeSnapshot(MakeExperiment(50, {{"baseline", 40}, {"challenger_a", 60}}));
   const RouteReassignment half = Compare(*half_before, *half_after);
   EXPECT_DOUBLE_EQ(half.moved_share, 0.20);
   EXPECT_LT(Sigmas(Sample(*half_before, *half_after), half.moved_share), 4.0);
