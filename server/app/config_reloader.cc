@@ -39,7 +39,8 @@ std::string GuardSummary(const std::vector<core::RouteReassignment>& routes) {
     absl::StrAppend(&listed, listed.empty() ? "" : ", ", route.experiment, "/", route.ns, "=",
                     absl::StrFormat("%.2f%%", 100.0 * route.moved_share),
                     route.seed_changed ? " (seed changed)" : "",
-                    route.moves_users() && route.allowed ? " (allowed)" : "");
+                    route.moves_users() && route.allowed ? " (allowed)" : "",
+                    route.moves_users() && route.kill_switch ? " (killed: not enforced yet)" : "");
   }
   if (unmoved_rest > 0) absl::StrAppend(&listed, ", and ", unmoved_rest, " more at 0.00%");
   return absl::StrCat(routes.size(), " namespaces compared",
@@ -81,8 +82,7 @@ absl::Status ConfigReloader::Reload(absl::string_view trigger) {
   }
 
   // The reassignment guard: nobody already enrolled may change variant unless the file says so.
-  std::vector<core::RouteReassignment> routes;
-  if (current != nullptr) routes = core::CompareSnapshots(*current->snapshot, **snapshot);
+  const std::vector<core::RouteReassignment> routes = guard_.Compare(**snapshot);
   const Clock::time_point guarded = Clock::now();
   if (current != nullptr) {
     metrics_.RecordReassignment(routes);
@@ -97,6 +97,7 @@ absl::Status ConfigReloader::Reload(absl::string_view trigger) {
   state->counters = metrics_.ResolveRoutes(*state->snapshot);
   const std::shared_ptr<const core::Snapshot> loaded = state->snapshot;
   store_.Store(std::move(state));
+  guard_.Published(*loaded);
   const Clock::time_point swapped = Clock::now();
 
   const int64_t now_ms = absl::ToUnixMillis(absl::Now());

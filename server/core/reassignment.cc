@@ -28,24 +28,18 @@ int CountHashValues(const BucketRange& range) {
   return std::max(0, FirstHashValueAtOrAbove(range.end) - FirstHashValueAtOrAbove(range.start));
 }
 
-const std::vector<Variant>& VariantsOf(const NamespaceRoute& route) {
-  return route.experiment->variants;
-}
-
-bool SameVariantNames(const NamespaceRoute& a, const NamespaceRoute& b) {
-  const std::vector<Variant>& va = VariantsOf(a);
-  const std::vector<Variant>& vb = VariantsOf(b);
-  if (va.size() != vb.size()) return false;
-  for (size_t i = 0; i < va.size(); ++i) {
-    if (va[i].name != vb[i].name) return false;
+bool SameRanges(const std::vector<BucketRange>& a, const std::vector<BucketRange>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].start != b[i].start || a[i].end != b[i].end) return false;
   }
   return true;
 }
 
-bool SameRanges(const NamespaceRoute& a, const NamespaceRoute& b) {
-  if (a.ranges.size() != b.ranges.size()) return false;
-  for (size_t i = 0; i < a.ranges.size(); ++i) {
-    if (a.ranges[i].start != b.ranges[i].start || a.ranges[i].end != b.ranges[i].end) return false;
+bool SameVariantNames(const std::vector<std::string>& names, const std::vector<Variant>& variants) {
+  if (names.size() != variants.size()) return false;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] != variants[i].name) return false;
   }
   return true;
 }
@@ -54,45 +48,54 @@ std::string Percent(double share) { return absl::StrFormat("%.2f%%", 100.0 * sha
 
 }  // namespace
 
-RouteReassignment CompareRoutes(const NamespaceRoute& old_route, const NamespaceRoute& new_route) {
-  RouteReassignment result;
-  result.experiment = new_route.experiment->key;
-  result.ns = new_route.ns;
-  result.seed_changed = old_route.seed != new_route.seed;
-  result.allowed = new_route.experiment->allow_reassignment;
+RouteShape ShapeOf(const NamespaceRoute& route) {
+  RouteShape shape;
+  shape.experiment = route.experiment->key;
+  shape.seed = route.seed;
+  shape.ranges = route.ranges;
+  for (const Variant& v : route.experiment->variants) shape.variant_names.push_back(v.name);
+  return shape;
+}
 
-  if (!result.seed_changed && SameVariantNames(old_route, new_route) &&
-      SameRanges(old_route, new_route)) {
+RouteReassignment CompareRoutes(const RouteShape& before, const NamespaceRoute& after) {
+  RouteReassignment result;
+  result.experiment = after.experiment->key;
+  result.ns = after.ns;
+  result.seed_changed = before.seed != after.seed;
+  result.allowed = after.experiment->allow_reassignment;
+  result.kill_switch = after.experiment->kill_switch;
+
+  const std::vector<Variant>& new_variants = after.experiment->variants;
+  if (!result.seed_changed && SameVariantNames(before.variant_names, new_variants) &&
+      SameRanges(before.ranges, after.ranges)) {
     // Every hash value lands in the same-named variant as before: nobody moves.
     int enrolled = 0;
-    for (const BucketRange& range : old_route.ranges) enrolled += CountHashValues(range);
+    for (const BucketRange& range : before.ranges) enrolled += CountHashValues(range);
     result.enrolled_before = static_cast<double>(enrolled) / kHashValues;
     return result;
   }
 
   // Old variant index -> index of the same-named variant in the new config, or -1.
-  const std::vector<Variant>& old_variants = VariantsOf(old_route);
-  const std::vector<Variant>& new_variants = VariantsOf(new_route);
-  std::vector<int> renamed(old_variants.size(), -1);
-  for (size_t i = 0; i < old_variants.size(); ++i) {
+  std::vector<int> renamed(before.variant_names.size(), -1);
+  for (size_t i = 0; i < before.variant_names.size(); ++i) {
     for (size_t j = 0; j < new_variants.size(); ++j) {
-      if (old_variants[i].name == new_variants[j].name) renamed[i] = static_cast<int>(j);
+      if (before.variant_names[i] == new_variants[j].name) renamed[i] = static_cast<int>(j);
     }
   }
 
-  std::vector<int> old_count(old_variants.size(), 0);
+  std::vector<int> old_count(before.variant_names.size(), 0);
   std::vector<int> new_count(new_variants.size(), 0);
   int enrolled = 0;
   int moved = 0;
   for (int k = 0; k < kHashValues; ++k) {
     const double n = HashValue(k);
-    const int before = ChooseVariation(n, old_route.ranges);
-    const int after = ChooseVariation(n, new_route.ranges);
-    if (after >= 0) ++new_count[static_cast<size_t>(after)];
-    if (before < 0) continue;
+    const int old_variant = ChooseVariation(n, before.ranges);
+    const int new_variant = ChooseVariation(n, after.ranges);
+    if (new_variant >= 0) ++new_count[static_cast<size_t>(new_variant)];
+    if (old_variant < 0) continue;
     ++enrolled;
-    ++old_count[static_cast<size_t>(before)];
-    if (after < 0 || after != renamed[static_cast<size_t>(before)]) ++moved;
+    ++old_count[static_cast<size_t>(old_variant)];
+    if (new_variant < 0 || new_variant != renamed[static_cast<size_t>(old_variant)]) ++moved;
   }
   result.enrolled_before = static_cast<double>(enrolled) / kHashValues;
   if (enrolled == 0) return result;  // nobody to move
@@ -104,7 +107,7 @@ RouteReassignment CompareRoutes(const NamespaceRoute& old_route, const Namespace
   // New seed: a user's new hash value is independent of the old one, so a user enrolled in v
   // stays only if the new hash lands in v's new range, with probability p_new(v).
   double stays = 0;
-  for (size_t i = 0; i < old_variants.size(); ++i) {
+  for (size_t i = 0; i < old_count.size(); ++i) {
     if (renamed[i] < 0 || old_count[i] == 0) continue;
     stays += static_cast<double>(old_count[i]) / enrolled *
              (static_cast<double>(new_count[static_cast<size_t>(renamed[i])]) / kHashValues);
@@ -113,14 +116,36 @@ RouteReassignment CompareRoutes(const NamespaceRoute& old_route, const Namespace
   return result;
 }
 
-std::vector<RouteReassignment> CompareSnapshots(const Snapshot& current, const Snapshot& next) {
+std::vector<RouteReassignment> ReassignmentGuard::Compare(const Snapshot& next) const {
   std::vector<RouteReassignment> result;
-  for (const NamespaceRoute* new_route : next.routes()) {
-    const NamespaceRoute* old_route = current.Find(new_route->ns);
-    if (old_route == nullptr || old_route->experiment->key != new_route->experiment->key) continue;
-    result.push_back(CompareRoutes(*old_route, *new_route));
+  for (const NamespaceRoute* route : next.routes()) {
+    const auto it = served_.find(route->ns);
+    if (it == served_.end() || it->second.experiment != route->experiment->key) continue;
+    result.push_back(CompareRoutes(it->second, *route));
   }
   return result;
+}
+
+void ReassignmentGuard::Published(const Snapshot& published) {
+  absl::flat_hash_map<std::string, RouteShape> served;
+  served.reserve(published.routes().size());
+  for (const NamespaceRoute* route : published.routes()) {
+    const auto it = served_.find(route->ns);
+    if (route->experiment->kill_switch && it != served_.end() &&
+        it->second.experiment == route->experiment->key) {
+      // Killed: users will get back what they last had, not this config's (unused) ranges.
+      served.emplace(route->ns, std::move(it->second));
+    } else {
+      served.emplace(route->ns, ShapeOf(*route));
+    }
+  }
+  served_ = std::move(served);
+}
+
+std::vector<RouteReassignment> CompareSnapshots(const Snapshot& current, const Snapshot& next) {
+  ReassignmentGuard guard;
+  guard.Published(current);
+  return guard.Compare(next);
 }
 
 std::string DescribeReassignment(const RouteReassignment& route) {
@@ -128,6 +153,9 @@ std::string DescribeReassignment(const RouteReassignment& route) {
                                   "): ", Percent(route.moved_share),
                                   " of enrolled users would change variant or leave the ramp");
   if (route.seed_changed) absl::StrAppend(&text, " (seed changed: everyone is re-randomised)");
+  if (route.kill_switch && route.moves_users()) {
+    absl::StrAppend(&text, " (kill switch on: checked again when it is switched off)");
+  }
   return text;
 }
 

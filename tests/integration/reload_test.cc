@@ -177,6 +177,29 @@ TEST_F(ReloadTest, KubernetesConfigMapSymlinkSwapReloads) {
   EXPECT_EQ(Status().config_path(), volume.path());
 }
 
+// The config is a symlink into another directory whose file is edited in place, then the link is
+// re-pointed (ln -sf): both are seen (the watcher also watches the directory the file resolves to).
+TEST_F(ReloadTest, SymlinkTargetEditedInPlaceAndRepointedLinkReload) {
+  const std::string other = MakeTempDir();
+  WriteFile(other + "/v1.yaml", BlendYaml({.baseline_alpha = 0.60}));
+  ASSERT_EQ(symlink((other + "/v1.yaml").c_str(), (dir_ + "/experiments.yaml").c_str()), 0);
+  StartServer("", {}, dir_ + "/experiments.yaml");
+  const std::string v1 = Status().config_version();
+  WriteFile(other + "/v1.yaml", BlendYaml({.baseline_alpha = 0.68}));
+  const std::string v2 = WaitForNewVersion(v1);
+  ASSERT_FALSE(v2.empty()) << server_->Log();
+
+  WriteFile(other + "/v2.yaml", BlendYaml({.baseline_alpha = 0.69}));
+  ASSERT_EQ(RunCommand("ln -sfn '" + other + "/v2.yaml' '" + dir_ + "/experiments.yaml'").exit_code,
+            0);
+  const std::string v3 = WaitForNewVersion(v2);
+  ASSERT_FALSE(v3.empty()) << server_->Log();
+  // And the new target is watched in turn.
+  WriteFile(other + "/v2.yaml", BlendYaml({.baseline_alpha = 0.70}));
+  ASSERT_FALSE(WaitForNewVersion(v3).empty()) << server_->Log();
+  EXPECT_EQ(Status().reload_failure_total(), 0) << server_->Log();
+}
+
 TEST_F(ReloadTest, SighupReloadsWithoutTheWatcher) {
   StartServer(BlendYaml({.baseline_alpha = 0.60}), {"--watch=false"});
   const std::string v1 = Status().config_version();
@@ -257,6 +280,35 @@ TEST_F(ReloadTest, KillSwitchSendsEveryoneToFallbackAndBackToTheirVariants) {
     ASSERT_EQ(a.bucket(), before[static_cast<size_t>(i)].bucket()) << i;
   }
   EXPECT_EQ(Status().reload_failure_total(), 0);
+}
+
+// The emergency path: someone lowered the ramp (refused), then flips the kill switch in the same
+// file. The kill switch must take effect anyway; the ramp change is judged when it goes off.
+TEST_F(ReloadTest, KillSwitchIsNeverHeldBackByTheGuard) {
+  StartServer(BlendYaml({.ramp = 50}));
+  const std::string live = Status().config_version();
+  const pb::AssignResponse before = Assign("user-5");
+  RenameOver(config_path_, BlendYaml({.ramp = 1}));
+  EXPECT_THAT(WaitForFailures(1).last_reload_error(), HasSubstr("98.00% of enrolled users"));
+
+  RenameOver(config_path_, BlendYaml({.ramp = 1, .kill_switch = true}));
+  const std::string killed = WaitForNewVersion(live);
+  ASSERT_FALSE(killed.empty()) << server_->Log();
+  EXPECT_TRUE(Status().last_reload_ok());
+  EXPECT_EQ(Assign("user-5").reason(), pb::REASON_KILL_SWITCH);
+  EXPECT_THAT(server_->Log(), HasSubstr("(killed: not enforced yet)"));
+
+  // Switching it off with the lowered ramp would drop 98% of the users enrolled before the kill.
+  RenameOver(config_path_, BlendYaml({.ramp = 1, .kill_switch = false}));
+  EXPECT_THAT(WaitForFailures(2).last_reload_error(), HasSubstr("98.00% of enrolled users"));
+  EXPECT_EQ(Assign("user-5").reason(), pb::REASON_KILL_SWITCH);  // stays killed: the safe state
+
+  // Back to the ramp users had: accepted, and everyone is where they were.
+  RenameOver(config_path_, BlendYaml({.ramp = 50, .kill_switch = false}));
+  ASSERT_EQ(WaitForNewVersion(killed), live) << server_->Log();
+  const pb::AssignResponse after = Assign("user-5");
+  EXPECT_EQ(after.variant(), before.variant());
+  EXPECT_EQ(after.reason(), before.reason());
 }
 
 TEST_F(ReloadTest, GuardRefusesAWeightChangeUnlessTheFileAllowsIt) {

@@ -218,10 +218,45 @@ TEST(ReassignmentTest, KillSwitchIsNeverAMoveAndSwitchingItOffRestoresEveryone) 
     ASSERT_EQ(after.reason, before.reason) << id;
     ASSERT_EQ(after.variant_index, before.variant_index) << id;
   }
-  // A kill switch flipped together with a weight change is still guarded: the ranges changed.
-  Experiment killed_and_reweighted = MakeExperiment(50, {{"baseline", 40}, {"challenger_a", 60}});
-  killed_and_reweighted.kill_switch = true;
-  EXPECT_TRUE(Compare(*on, *MakeSnapshot(killed_and_reweighted)).refused());
+}
+
+TEST(ReassignmentTest, KillSwitchIsNeverHeldBackButAChangeUnderItIsJudgedWhenItGoesOff) {
+  Experiment live = MakeExperiment(50, {{"baseline", 50}, {"challenger_a", 50}});
+  Experiment killed_reweighted = MakeExperiment(50, {{"baseline", 40}, {"challenger_a", 60}});
+  killed_reweighted.kill_switch = true;
+  Experiment live_reweighted = killed_reweighted;
+  live_reweighted.kill_switch = false;
+  const auto original = MakeSnapshot(live);
+
+  ReassignmentGuard guard;
+  guard.Published(*original);
+  // The emergency flip is accepted even though the weights changed in the same save...
+  const auto killed = MakeSnapshot(killed_reweighted);
+  std::vector<RouteReassignment> r = guard.Compare(*killed);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r[0].moves_users());
+  EXPECT_DOUBLE_EQ(r[0].moved_share, 0.2);
+  EXPECT_FALSE(r[0].refused());
+  EXPECT_TRUE(CheckReassignment(r).ok());
+  guard.Published(*killed);
+  // ...but switching it off with the new weights is judged against what users had before the
+  // kill, so the guard cannot be side-stepped through the kill switch.
+  r = guard.Compare(*MakeSnapshot(live_reweighted));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r[0].refused());
+  EXPECT_DOUBLE_EQ(r[0].moved_share, 0.2);
+  // Switching it off with the original weights moves nobody.
+  r = guard.Compare(*MakeSnapshot(live));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_FALSE(r[0].moves_users());
+  // Once a live config with allow_reassignment is published, it is the new reference.
+  live_reweighted.allow_reassignment = true;
+  const auto accepted = MakeSnapshot(live_reweighted);
+  EXPECT_FALSE(guard.Compare(*accepted)[0].refused());
+  guard.Published(*accepted);
+  Experiment again = live_reweighted;
+  again.allow_reassignment = false;
+  EXPECT_FALSE(guard.Compare(*MakeSnapshot(again))[0].moves_users());
 }
 
 TEST(ReassignmentTest, BlendOverridesAndFallbackChangesMoveNobody) {
@@ -284,9 +319,10 @@ TEST(ReassignmentTest, EveryRangeBoundaryIsCountedExactly) {
     const NamespaceRoute& route = *s->Find("ns");
     int brute = 0;
     for (int k = 0; k < 10000; ++k) brute += ChooseVariation(k / 10000.0, route.ranges) >= 0;
-    EXPECT_EQ(CompareRoutes(route, route).enrolled_before, brute / 10000.0) << ramp;
+    EXPECT_EQ(CompareRoutes(ShapeOf(route), route).enrolled_before, brute / 10000.0) << ramp;
     Experiment grown = MakeExperiment(100, {{"a", 33.3}, {"b", 33.3}, {"c", 33.4}});
-    const RouteReassignment to_full = CompareRoutes(route, *MakeSnapshot(grown)->Find("ns"));
+    const RouteReassignment to_full =
+        CompareRoutes(ShapeOf(route), *MakeSnapshot(grown)->Find("ns"));
     EXPECT_EQ(to_full.enrolled_before, brute / 10000.0) << ramp;
     EXPECT_EQ(to_full.moved_share, 0.0) << ramp;
   }
