@@ -15,7 +15,6 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -146,16 +145,16 @@ struct LoadTimes {
 };
 
 LoadTimes LastLoad(const std::string& log) {
-  static const std::regex kLine(
-      R"(config loaded \([^)]*\).* in ([0-9.]+) ms \(parse\+validate ([0-9.]+) ms, guard ([0-9.]+) ms, swap ([0-9.]+) ms\))");
   LoadTimes times;
-  for (auto it = std::sregex_iterator(log.begin(), log.end(), kLine); it != std::sregex_iterator();
-       ++it) {
-    times.line = it->str();
-    times.total = std::stod((*it)[1]);
-    times.parse = std::stod((*it)[2]);
-    times.guard = std::stod((*it)[3]);
-    times.swap = std::stod((*it)[4]);
+  const size_t start = log.rfind("config loaded (");
+  if (start == std::string::npos) return times;
+  times.line = log.substr(start, log.find('\n', start) - start);
+  const size_t in = times.line.rfind(" in ");
+  if (in == std::string::npos ||
+      std::sscanf(times.line.c_str() + in,
+                  " in %lf ms (parse+validate %lf ms, guard %lf ms, swap %lf ms)", &times.total,
+                  &times.parse, &times.guard, &times.swap) != 4) {
+    ADD_FAILURE() << "unexpected reload log line: " << times.line;
   }
   return times;
 }

@@ -11,7 +11,6 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <regex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -221,7 +220,6 @@ TEST_F(ReloadTest, BrokenFileIsRefusedAndTheLastGoodConfigKeepsServing) {
   EXPECT_FALSE(status.last_reload_ok());
   EXPECT_EQ(status.reload_failure_total(), 1);
   EXPECT_THAT(status.last_reload_error(), HasSubstr(config_path_ + ":4:19: "));
-  EXPECT_TRUE(std::regex_search(status.last_reload_error(), std::regex(":[0-9]+:[0-9]+: ")));
   EXPECT_EQ(status.config_version(), good);
   const pb::AssignResponse during = Assign("user-7");
   EXPECT_EQ(during.config_version(), good);
