@@ -23,7 +23,14 @@ ABSL_FLAG(std::string, grpc_address, "0.0.0.0:50051", "HOST:PORT for the gRPC se
 ABSL_FLAG(std::string, metrics_address, "0.0.0.0:9464",
           "HOST:PORT for Prometheus metrics (served at /metrics).");
 ABSL_FLAG(absl::Duration, poll_interval, absl::Seconds(10),
-          "How often the config file is re-checked for changes, in addition to SIGHUP.");
+          "How often the config file is re-checked for changes (a safety net behind --watch and "
+          "SIGHUP).");
+ABSL_FLAG(bool, watch, true,
+          "Reload when the config changes, watching its directory with inotify (in-place writes, "
+          "renames over it, Kubernetes ConfigMap updates).");
+ABSL_FLAG(absl::Duration, reload_debounce, absl::Milliseconds(50),
+          "With --watch, reload once file events have been quiet this long (at most 10x this "
+          "after the first event of a burst).");
 ABSL_FLAG(absl::Duration, drain_deadline, absl::Seconds(10),
           "On SIGTERM, how long in-flight RPCs may take before they are cancelled.");
 ABSL_FLAG(uint32_t, max_user_id_bytes, 256, "Longest accepted user_id, in bytes (1..4096).");
@@ -104,6 +111,8 @@ int main(int argc, char** argv) {
   options.grpc_address = absl::GetFlag(FLAGS_grpc_address);
   options.metrics_address = absl::GetFlag(FLAGS_metrics_address);
   options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
+  options.watch = absl::GetFlag(FLAGS_watch);
+  options.reload_debounce = absl::GetFlag(FLAGS_reload_debounce);
   options.drain_deadline = absl::GetFlag(FLAGS_drain_deadline);
   options.limits.max_user_id_bytes = absl::GetFlag(FLAGS_max_user_id_bytes);
   options.limits.max_batch_users = absl::GetFlag(FLAGS_max_batch_users);

@@ -30,6 +30,10 @@ absl::Status ValidateOptions(const Options& options) {
   if (options.poll_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--poll_interval must be positive");
   }
+  if (options.reload_debounce < absl::ZeroDuration() ||
+      options.reload_debounce > absl::Seconds(10)) {
+    return absl::InvalidArgumentError("--reload_debounce must be in 0..10s");
+  }
   if (options.drain_deadline < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--drain_deadline must not be negative");
   }

@@ -17,6 +17,9 @@ struct Options {
   std::string metrics_address = "0.0.0.0:9464";
   // Safety-net re-check of the config file, in addition to SIGHUP.
   absl::Duration poll_interval = absl::Seconds(10);
+  // Reload on inotify events in the config's directory (see ConfigWatcher), debounced.
+  bool watch = true;
+  absl::Duration reload_debounce = absl::Milliseconds(50);
   // How long SIGTERM waits for in-flight RPCs before cancelling them.
   absl::Duration drain_deadline = absl::Seconds(10);
   service::ServiceLimits limits;

@@ -82,6 +82,19 @@ absl::Status Server::Start() {
   metrics_ = std::make_unique<metrics::ServerMetrics>(std::make_shared<prometheus::Registry>());
   reloader_ = std::make_unique<ConfigReloader>(options_.config_path, options_.blend_overrides,
                                                store_, *metrics_, status_board_);
+  if (options_.watch) {
+    // Armed before the first load, so a change made while loading is not missed.
+    absl::StatusOr<std::unique_ptr<ConfigWatcher>> watcher =
+        ConfigWatcher::Start(options_.config_path, options_.reload_debounce,
+                             [this] { reloader_->Reload("file watch").IgnoreError(); });
+    if (watcher.ok()) {
+      watcher_ = *std::move(watcher);
+    } else {
+      LogWarning("not watching the config file (", watcher.status().message(),
+                 "); relying on SIGHUP and --poll_interval=",
+                 absl::FormatDuration(options_.poll_interval));
+    }
+  }
   if (absl::Status loaded = reloader_->Reload("start-up"); !loaded.ok()) return loaded;
 
   try {
@@ -190,6 +203,7 @@ void Server::Shutdown() {
   // After the drain: no request can queue another line, so Close writes out everything.
   if (exposure_log_ != nullptr) exposure_log_->Close();
   if (poll_thread_.joinable()) poll_thread_.join();
+  if (watcher_ != nullptr) watcher_->Stop();
   LogInfo("assignd stopped");
 }
 

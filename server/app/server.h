@@ -10,6 +10,7 @@
 #include "grpcpp/server.h"
 #include "prometheus/exposer.h"
 #include "server/app/config_reloader.h"
+#include "server/app/config_watcher.h"
 #include "server/app/options.h"
 #include "server/exposure_log/exposure_log.h"
 #include "server/metrics/server_metrics.h"
@@ -20,7 +21,8 @@
 namespace assignd::app {
 
 // The whole running process: config, metrics endpoint, gRPC server (assignment, health and
-// reflection services), and the background thread that re-checks the config file.
+// reflection services), the config file watcher, and the background thread that re-checks the
+// config file.
 class Server {
  public:
   // Loads the config (a bad file fails start-up), binds both ports and starts serving.
@@ -58,6 +60,7 @@ class Server {
 
   absl::Notification stopping_;
   std::thread poll_thread_;
+  std::unique_ptr<ConfigWatcher> watcher_;
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };

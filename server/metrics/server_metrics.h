@@ -16,6 +16,7 @@
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
 #include "server/core/assign.h"
+#include "server/core/reassignment.h"
 #include "server/core/snapshot.h"
 #include "server/metrics/process_collector.h"
 #include "server/metrics/segment_index.h"
@@ -108,6 +109,11 @@ class ServerMetrics {
   // One reload attempt; `unix_seconds` is when it finished.
   void RecordReload(bool ok, double unix_seconds);
 
+  // The reassignment guard's verdict on the latest parsed file (published or refused): the share
+  // of enrolled users it moves, per experiment (the largest over its namespaces). Replaces the
+  // previous reload's values.
+  void RecordReassignment(const std::vector<core::RouteReassignment>& routes);
+
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& exposures_family_;
@@ -129,6 +135,7 @@ class ServerMetrics {
   std::shared_ptr<ProcessCollector> process_ = std::make_shared<ProcessCollector>();
   prometheus::Counter* exposure_log_written_ = nullptr;
   prometheus::Counter* exposure_log_dropped_ = nullptr;
+  prometheus::Family<prometheus::Gauge>& reassigned_family_;
 
   std::array<std::array<prometheus::Counter*, kStatusCodeCount>, kMethodCount> requests_{};
   std::array<prometheus::Histogram*, kMethodCount> latency_{};
@@ -143,6 +150,7 @@ class ServerMetrics {
   absl::Mutex mu_;
   std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>> config_gauges_
       ABSL_GUARDED_BY(mu_);
+  std::vector<prometheus::Gauge*> reassigned_gauges_ ABSL_GUARDED_BY(mu_);
 };
 
 // Canonical upper-case name of a gRPC status code ("OK", "INVALID_ARGUMENT", ...).
