@@ -11,6 +11,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <vector>
 #include <fstream>
 #include <sstream>
 
@@ -37,8 +39,22 @@ std::string ReadFileOrEmpty(const std::string& path) {
 std::string BinDir() { return ASSIGND_BIN_DIR; }
 
 std::string MakeTempDir() {
+  // Every directory made here is removed when the test binary exits (servers are stopped first:
+  // ServerProcess objects die with their tests), unless ASSIGND_KEEP_TEST_DIRS is set for debugging.
+  static std::vector<std::string>* const dirs = [] {
+    auto* list = new std::vector<std::string>();
+    std::atexit([] {
+      if (std::getenv("ASSIGND_KEEP_TEST_DIRS") != nullptr) return;
+      for (const std::string& dir : *dirs) {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir, ignored);
+      }
+    });
+    return list;
+  }();
   std::string pattern = "/tmp/assignd-test-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) std::abort();
+  dirs->push_back(pattern);
   return pattern;
 }
 
