@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/core/absl_string_view.h"
 #include "server/service/grpc_status.h"
+#include "server/service/reason_proto.h"
 
 namespace assignd::service {
 namespace {
@@ -36,20 +37,6 @@ absl::StatusOr<const core::NamespaceRoute*> FindRoute(const ServingState* state,
         absl::StrCat("no running experiment serves namespace \"", AsAbsl(ns), "\""));
   }
   return route;
-}
-
-pb::Reason ToProto(core::Reason reason) {
-  switch (reason) {
-    case core::Reason::kAssigned:
-      return pb::REASON_ASSIGNED;
-    case core::Reason::kNotInRamp:
-      return pb::REASON_NOT_IN_RAMP;
-    case core::Reason::kKillSwitch:
-      return pb::REASON_KILL_SWITCH;
-    case core::Reason::kForcedOverride:
-      return pb::REASON_FORCED_OVERRIDE;
-  }
-  return pb::REASON_UNSPECIFIED;
 }
 
 void SetWeights(const core::BlendWeights& from, pb::BlendWeights* to) {
@@ -102,7 +89,7 @@ void AssignAndCount(const ServingState& state, const core::NamespaceRoute& route
   out->set_variant(a.variant().name);
   SetWeights(a.variant().blend, out->mutable_weights());
   out->set_in_experiment(a.in_experiment());
-  out->set_reason(ToProto(a.reason));
+  out->set_reason(service::ReasonToProto(a.reason));
   if (a.bucket >= 0) out->set_bucket(a.bucket);
   out->set_user_id(std::string(user_id));
 }

@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "server/config/config_loader.h"
 #include "server/core/assign.h"
+#include "server/service/reason_proto.h"
 #include "tests/integration/reload_configs.h"
 #include "tests/integration/server_process.h"
 
@@ -27,20 +28,6 @@ constexpr int kWrites = 300;
 constexpr absl::Duration kWriteInterval = absl::Milliseconds(25);  // ~7.5 s of rewrites
 constexpr int kClients = 2;
 constexpr int kUsers = 500;
-
-pb::Reason ToProto(core::Reason reason) {
-  switch (reason) {
-    case core::Reason::kAssigned:
-      return pb::REASON_ASSIGNED;
-    case core::Reason::kNotInRamp:
-      return pb::REASON_NOT_IN_RAMP;
-    case core::Reason::kKillSwitch:
-      return pb::REASON_KILL_SWITCH;
-    case core::Reason::kForcedOverride:
-      return pb::REASON_FORCED_OVERRIDE;
-  }
-  return pb::REASON_UNSPECIFIED;
-}
 
 struct Tally {
   int answers = 0;
@@ -109,7 +96,8 @@ TEST(ReloadStressTest, EveryAnswerMatchesExactlyOneWrittenConfig) {
         } else {
           const core::Assignment want = core::AssignUser(*it->second->Find("default"), user);
           const core::BlendWeights& w = want.variant().blend;
-          if (a->variant() != want.variant().name || a->reason() != ToProto(want.reason) ||
+          if (a->variant() != want.variant().name ||
+              a->reason() != service::ReasonToProto(want.reason) ||
               a->in_experiment() != want.in_experiment() || a->weights().alpha() != w.alpha ||
               a->weights().beta() != w.beta || a->weights().gamma() != w.gamma) {
             problem = absl::StrCat(user, " under ", a->config_version(), ": got ", a->variant(),

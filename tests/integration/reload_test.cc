@@ -22,7 +22,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/reload_configs.h"
-#include "tests/integration/server_process.h"
+#include "tests/integration/server_fixture.h"
 
 namespace assignd::testing {
 namespace {
@@ -32,25 +32,18 @@ using ::testing::HasSubstr;
 
 constexpr absl::Duration kReloadWait = absl::Seconds(5);
 
-class ReloadTest : public ::testing::Test {
+class ReloadTest : public ServerFixture {
  protected:
-  // Starts assignd on `config_path` (default: dir_/experiments.yaml, written with `yaml`).
+  // Starts assignd on `config_path` (default: dir_/experiments.yaml, written with `yaml`), with
+  // the poll safety net pushed out of the way so only the watcher or SIGHUP can reload.
   void StartServer(const std::string& yaml, std::vector<std::string> flags = {},
                    std::string config_path = "") {
-    if (config_path.empty()) {
-      config_path = dir_ + "/experiments.yaml";
-      WriteFile(config_path, yaml);
-    }
-    config_path_ = config_path;
     flags.push_back("--poll_interval=1h");
-    absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-        ServerProcess::Start({config_path_, std::move(flags), {}});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    absl::StatusOr<std::unique_ptr<client::AssignClient>> c = client::AssignClient::Create(
-        {.target = server_->grpc_target(), .timeout = absl::Seconds(5)});
-    ASSERT_TRUE(c.ok()) << c.status();
-    client_ = *std::move(c);
+    if (config_path.empty()) {
+      ServerFixture::StartServer(yaml, std::move(flags));
+    } else {
+      StartServerAt(config_path, std::move(flags));
+    }
   }
 
   pb::GetConfigStatusResponse Status() {
@@ -82,22 +75,11 @@ class ReloadTest : public ::testing::Test {
     return status;
   }
 
-  std::string Metrics() {
-    absl::StatusOr<std::string> body = HttpGet(server_->metrics_port(), "/metrics");
-    EXPECT_TRUE(body.ok()) << body.status();
-    return body.value_or("");
-  }
-
   pb::AssignResponse Assign(const std::string& user) {
     absl::StatusOr<pb::AssignResponse> a = client_->Assign(user, "default");
     EXPECT_TRUE(a.ok()) << a.status();
     return a.value_or(pb::AssignResponse{});
   }
-
-  std::string dir_ = MakeTempDir();
-  std::string config_path_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<client::AssignClient> client_;
 };
 
 TEST_F(ReloadTest, InPlaceWriteReloads) {

@@ -12,9 +12,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <vector>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -40,7 +40,8 @@ std::string BinDir() { return ASSIGND_BIN_DIR; }
 
 std::string MakeTempDir() {
   // Every directory made here is removed when the test binary exits (servers are stopped first:
-  // ServerProcess objects die with their tests), unless ASSIGND_KEEP_TEST_DIRS is set for debugging.
+  // ServerProcess objects die with their tests), unless ASSIGND_KEEP_TEST_DIRS is set for
+  // debugging.
   static std::vector<std::string>* const dirs = [] {
     auto* list = new std::vector<std::string>();
     std::atexit([] {

@@ -11,7 +11,7 @@
 #include "absl/time/clock.h"
 #include "client/assign_client.h"
 #include "gtest/gtest.h"
-#include "tests/integration/server_process.h"
+#include "tests/integration/server_fixture.h"
 #include "tests/integration/test_configs.h"
 
 namespace assignd::testing {
@@ -19,34 +19,7 @@ namespace {
 
 namespace pb = ::assignment::v1;
 
-class ServerTest : public ::testing::Test {
- protected:
-  void StartServer(const std::string& yaml, std::vector<std::string> extra_flags = {},
-                   std::map<std::string, std::string> env = {}) {
-    dir_ = MakeTempDir();
-    config_path_ = dir_ + "/experiments.yaml";
-    WriteFile(config_path_, yaml);
-    absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-        ServerProcess::Start({config_path_, std::move(extra_flags), std::move(env)});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    absl::StatusOr<std::unique_ptr<client::AssignClient>> c = client::AssignClient::Create(
-        {.target = server_->grpc_target(), .timeout = absl::Seconds(5)});
-    ASSERT_TRUE(c.ok()) << c.status();
-    client_ = *std::move(c);
-  }
-
-  std::string Metrics() {
-    absl::StatusOr<std::string> body = HttpGet(server_->metrics_port(), "/metrics");
-    EXPECT_TRUE(body.ok()) << body.status();
-    return body.value_or("");
-  }
-
-  std::string dir_;
-  std::string config_path_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<client::AssignClient> client_;
-};
+using ServerTest = ServerFixture;
 
 TEST_F(ServerTest, AssignAnswersVariantWeightsAndVersion) {
   StartServer(TwoExperimentConfig(100));

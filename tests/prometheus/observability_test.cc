@@ -17,7 +17,7 @@
 #include "gtest/gtest.h"
 #include "server/config/config_loader.h"
 #include "server/core/assign.h"
-#include "tests/integration/server_process.h"
+#include "tests/integration/server_fixture.h"
 #include "tests/integration/test_configs.h"
 
 namespace assignd::testing {
@@ -30,28 +30,8 @@ constexpr char kSegments[] = R"(segments:
   - {attribute: user_type, values: [new, returning]}
 )";
 
-class ObservabilityTest : public ::testing::Test {
+class ObservabilityTest : public ServerFixture {
  protected:
-  void StartServer(const std::string& yaml, std::vector<std::string> extra_flags = {}) {
-    dir_ = MakeTempDir();
-    config_path_ = dir_ + "/experiments.yaml";
-    WriteFile(config_path_, yaml);
-    absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-        ServerProcess::Start({config_path_, std::move(extra_flags), {}});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    absl::StatusOr<std::unique_ptr<client::AssignClient>> c = client::AssignClient::Create(
-        {.target = server_->grpc_target(), .timeout = absl::Seconds(5)});
-    ASSERT_TRUE(c.ok()) << c.status();
-    client_ = *std::move(c);
-  }
-
-  std::string Metrics() {
-    absl::StatusOr<std::string> body = HttpGet(server_->metrics_port(), "/metrics");
-    EXPECT_TRUE(body.ok()) << body.status();
-    return body.value_or("");
-  }
-
   double SrmPValue(const std::string& metrics) {
     return MetricValue(metrics, "assignd_srm_p_value",
                        {{"namespace", "default"}, {"experiment", "blend_weights_v2"}})
@@ -77,11 +57,6 @@ class ObservabilityTest : public ::testing::Test {
       }
     }
   }
-
-  std::string dir_;
-  std::string config_path_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<client::AssignClient> client_;
 };
 
 // Each user's variant as the server will decide it, computed with the same engine and config.
