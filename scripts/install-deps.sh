@@ -8,7 +8,7 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev prometheus-cpp-dev libyaml-cpp-dev libboost-math-dev
+  libabsl-dev prometheus-cpp-dev libyaml-cpp-dev libboost-math-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
