@@ -14,6 +14,7 @@
 
 Usage: check_dockerfile.py SOURCE_DIR BIN_DIR
 """
+import glob
 import os
 import re
 import shlex
@@ -75,8 +76,22 @@ def flag_default(helpfull, flag):
     return match.group(1) if match else None
 
 
+_owners = None
+
+
 def package_of(path):
-    """The Debian package owning `path` (tries the usrmerge aliases dpkg may have recorded)."""
+    """The Debian package owning `path` (tries the usrmerge aliases dpkg may have recorded).
+
+    Reads dpkg's file lists once (what `dpkg -S` reads) instead of running dpkg -S per library.
+    """
+    global _owners
+    if _owners is None:
+        _owners = {}
+        for lst in glob.glob("/var/lib/dpkg/info/*.list"):
+            package = os.path.basename(lst)[:-len(".list")].split(":")[0]
+            with open(lst, errors="replace") as f:
+                for line in f:
+                    _owners.setdefault(line.rstrip("\n"), package)
     candidates = [path, os.path.realpath(path)]
     for p in list(candidates):
         if p.startswith("/usr/lib/"):
@@ -84,9 +99,8 @@ def package_of(path):
         elif p.startswith("/lib/"):
             candidates.append("/usr" + p)
     for p in candidates:
-        r = run(["dpkg", "-S", p])
-        if r.returncode == 0:
-            return r.stdout.split(":")[0].strip()
+        if p in _owners:
+            return _owners[p]
     return None
 
 
@@ -167,8 +181,10 @@ def check_runtime_packages(source_dir, bin_dir):
     if r.returncode != 0 or not runtime:
         fail("scripts/install-deps.sh --print runtime failed: " + r.stderr)
         return
+    # One apt-cache call for all names (each call re-reads the cache, ~1 s on a busy machine).
+    known = set(re.findall(r"^Package: (\S+)$", run(["apt-cache", "show"] + runtime).stdout, re.M))
     for name in runtime:
-        if run(["apt-cache", "show", name]).returncode != 0:
+        if name not in known:
             fail("runtime package %s: apt-cache show finds no such package" % name)
     allowed = installed_dependency_closure(set(runtime) | BASE_IMAGE_PACKAGES)
     direct_ok = set(runtime) | BASE_IMAGE_PACKAGES
