@@ -9,7 +9,7 @@ WORKDIR /src
 COPY scripts/install-deps.sh scripts/
 RUN scripts/install-deps.sh build && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN BUILD_DIR=/src/build scripts/build.sh -DASSIGND_BUILD_TESTS=OFF \
+RUN scripts/build.sh -DASSIGND_BUILD_TESTS=OFF \
  && strip --strip-unneeded build/bin/assignd build/bin/assignctl
 
 FROM debian:bookworm AS runtime
