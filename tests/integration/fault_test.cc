@@ -133,6 +133,13 @@ TEST_F(FaultTest, TruncatedMidWriteKeepsLastGoodConfig) {
   ExpectRecovers();
 }
 
+TEST_F(FaultTest, YamlThatOnceExhaustedMemoryIsRefused) {
+  // A stray ',' made yaml-cpp's LoadAll allocate without bound (found by fuzz_config).
+  WriteFile(path_, ",");
+  ExpectRefusedAndStillServing(path_ + ":1:1: expected a single YAML document");
+  ExpectRecovers();
+}
+
 TEST_F(FaultTest, ReplacedByADirectoryKeepsLastGoodConfig) {
   ASSERT_EQ(std::remove(path_.c_str()), 0);
   ASSERT_EQ(mkdir(path_.c_str(), 0755), 0);
