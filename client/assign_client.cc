@@ -1,8 +1,14 @@
 #include "client/assign_client.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
 
 namespace assignd::client {
 namespace {
@@ -23,6 +29,37 @@ absl::StatusOr<Response> Unary(Call&& call) {
   return response;
 }
 
+absl::StatusOr<std::string> ReadFile(const char* what, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " ", path, ": cannot read: ", std::strerror(errno)));
+  }
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeCredentials(
+    const ClientOptions& options) {
+  if (!options.UsesTls()) return grpc::InsecureChannelCredentials();
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("the TLS client certificate and key must be given together");
+  }
+  grpc::SslCredentialsOptions ssl;
+  const std::pair<const std::string*, std::string*> files[] = {
+      {&options.tls_ca_file, &ssl.pem_root_certs},
+      {&options.tls_cert_file, &ssl.pem_cert_chain},
+      {&options.tls_key_file, &ssl.pem_private_key}};
+  for (const auto& [path, into] : files) {
+    if (path->empty()) continue;
+    absl::StatusOr<std::string> pem = ReadFile("TLS file", *path);
+    if (!pem.ok()) return pem.status();
+    *into = *std::move(pem);
+  }
+  return grpc::SslCredentials(ssl);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AssignClient>> AssignClient::Create(const ClientOptions& options) {
@@ -30,8 +67,12 @@ absl::StatusOr<std::unique_ptr<AssignClient>> AssignClient::Create(const ClientO
   if (options.timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("timeout must be positive");
   }
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = MakeCredentials(options);
+  if (!credentials.ok()) return credentials.status();
+  grpc::ChannelArguments args;
+  if (!options.tls_server_name.empty()) args.SetSslTargetNameOverride(options.tls_server_name);
   std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(options.target, grpc::InsecureChannelCredentials());
+      grpc::CreateCustomChannel(options.target, *credentials, args);
   if (channel == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("cannot create a channel to ", options.target));
   }

@@ -20,6 +20,21 @@ struct ClientOptions {
   std::string target = "127.0.0.1:50051";
   // Per-call deadline.
   absl::Duration timeout = absl::Seconds(1);
+
+  // TLS is used when `tls` is true or any of the files below is set; otherwise plaintext.
+  bool tls = false;
+  // PEM CA bundle that signed the server's certificate ("" = the system's roots).
+  std::string tls_ca_file{};
+  // PEM client certificate chain and key, for servers that require mTLS (both or neither).
+  std::string tls_cert_file{};
+  std::string tls_key_file{};
+  // Verify the server's certificate against this name instead of the target's host (for tests
+  // and for addressing a replica by IP).
+  std::string tls_server_name{};
+
+  bool UsesTls() const {
+    return tls || !tls_ca_file.empty() || !tls_cert_file.empty() || !tls_key_file.empty();
+  }
 };
 
 class AssignClient {

@@ -21,6 +21,12 @@ ABSL_FLAG(std::string, file, "",
 ABSL_FLAG(bool, json, false, "Print protobuf JSON instead of text.");
 ABSL_FLAG(std::string, service, "",
           "health: service to check (\"\" = whole server, or assignment.v1.AssignmentService).");
+ABSL_FLAG(std::string, tls_ca, "", "Speak TLS; verify the server against this PEM CA bundle.");
+ABSL_FLAG(bool, tls, false, "Speak TLS even without --tls_ca, verifying against the system roots.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM client certificate, for servers that require mTLS.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "Expect this name in the server's certificate instead of the --target host.");
 
 namespace {
 
@@ -35,7 +41,8 @@ constexpr char kUsage[] =
     "  assignctl status                     loaded config version, load time, last reload error\n"
     "  assignctl health [--service=NAME]    exit 0 iff SERVING\n"
     "  assignctl analyze (power|run) ...    offline experiment analysis: `assignctl analyze help`\n"
-    "Common flags: --target, --timeout, --json.";
+    "Common flags: --target, --timeout, --json; TLS: --tls_ca (--tls), --tls_cert/--tls_key for\n"
+    "mTLS, --tls_server_name.";
 
 int Fail(const absl::Status& status) {
   std::cerr << "assignctl: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
@@ -125,8 +132,14 @@ int main(int argc, char** argv) {
   const std::string command = args[1];
   const std::vector<std::string> rest(args.begin() + 2, args.end());
 
-  absl::StatusOr<std::unique_ptr<AssignClient>> client = AssignClient::Create(
-      {.target = absl::GetFlag(FLAGS_target), .timeout = absl::GetFlag(FLAGS_timeout)});
+  absl::StatusOr<std::unique_ptr<AssignClient>> client =
+      AssignClient::Create({.target = absl::GetFlag(FLAGS_target),
+                            .timeout = absl::GetFlag(FLAGS_timeout),
+                            .tls = absl::GetFlag(FLAGS_tls),
+                            .tls_ca_file = absl::GetFlag(FLAGS_tls_ca),
+                            .tls_cert_file = absl::GetFlag(FLAGS_tls_cert),
+                            .tls_key_file = absl::GetFlag(FLAGS_tls_key),
+                            .tls_server_name = absl::GetFlag(FLAGS_tls_server_name)});
   if (!client.ok()) return Fail(client.status());
 
   if (command == "assign") return RunAssign(**client, rest);

@@ -3,6 +3,7 @@
 # One source of truth: README quick start, .ci/run and the Dockerfile all call this.
 #   scripts/install-deps.sh          build + test dependencies
 #   scripts/install-deps.sh runtime  only the shared libraries the server needs to run
+#   scripts/install-deps.sh --print MODE   print MODE's package names, install nothing
 set -euo pipefail
 
 build_pkgs=(
@@ -12,20 +13,32 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
-  prometheus curl python3 python3-grpcio python3-scipy nghttp2-client openssl procps
+  prometheus curl python3 python3-grpcio python3-scipy python3-yaml nghttp2-client openssl procps
+  clang-14 libclang-rt-14-dev
 )
+# Every package that owns a library assignd or assignctl links directly (tests/deploy checks this
+# against ldd), except libc6/libgcc-s1/libstdc++6, which debian:bookworm already has.
 runtime_pkgs=(
-  libgrpc++1.51 libprotobuf32 libyaml-cpp0.7 libprometheus-cpp-pull1.0 libprometheus-cpp-core1.0
-  ca-certificates
+  libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libyaml-cpp0.7 libprometheus-cpp-pull1.0
+  libprometheus-cpp-core1.0 libssl3 ca-certificates
 )
 
+print=0
+if [ "${1:-}" = "--print" ]; then
+  print=1
+  shift
+fi
 mode="${1:-all}"
 case "$mode" in
   all) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
   build) pkgs=("${build_pkgs[@]}") ;;
   runtime) pkgs=("${runtime_pkgs[@]}") ;;
-  *) echo "usage: $0 [all|build|runtime]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--print] [all|build|runtime]" >&2; exit 2 ;;
 esac
+if [ "$print" -eq 1 ]; then
+  printf '%s\n' "${pkgs[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

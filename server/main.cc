@@ -35,6 +35,15 @@ ABSL_FLAG(absl::Duration, drain_deadline, absl::Seconds(10),
           "On SIGTERM, how long in-flight RPCs may take before they are cancelled.");
 ABSL_FLAG(uint32_t, max_user_id_bytes, 256, "Longest accepted user_id, in bytes (1..4096).");
 ABSL_FLAG(uint32_t, max_batch_users, 10000, "Most user_ids accepted in one BatchAssign.");
+ABSL_FLAG(int32_t, max_message_bytes, 4 << 20,
+          "Largest gRPC request accepted, in bytes; larger ones fail RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int32_t, max_concurrent_streams, 100,
+          "Most concurrent RPCs per client connection (HTTP/2 MAX_CONCURRENT_STREAMS).");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM server certificate chain; with --tls_key, serves gRPC over TLS (else plaintext).");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle; if set, every client must present a certificate it signed (mTLS).");
 ABSL_FLAG(std::string, port_file, "",
           "If set, write the bound ports here (grpc_port=N, metrics_port=M) once listening.");
 ABSL_FLAG(std::string, exposure_log, "",
@@ -116,6 +125,11 @@ int main(int argc, char** argv) {
   options.drain_deadline = absl::GetFlag(FLAGS_drain_deadline);
   options.limits.max_user_id_bytes = absl::GetFlag(FLAGS_max_user_id_bytes);
   options.limits.max_batch_users = absl::GetFlag(FLAGS_max_batch_users);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.tls = {.cert_path = absl::GetFlag(FLAGS_tls_cert),
+                 .key_path = absl::GetFlag(FLAGS_tls_key),
+                 .client_ca_path = absl::GetFlag(FLAGS_tls_client_ca)};
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.blend_overrides = *std::move(overrides);
   options.exposure_log.path = absl::GetFlag(FLAGS_exposure_log);

@@ -48,7 +48,13 @@ absl::Status ValidateOptions(const Options& options) {
       return s;
     }
   }
-  return absl::OkStatus();
+  if (options.max_message_bytes < 1024 || options.max_message_bytes > (256 << 20)) {
+    return absl::InvalidArgumentError("--max_message_bytes must be in 1024..268435456");
+  }
+  if (options.max_concurrent_streams < 1 || options.max_concurrent_streams > 100000) {
+    return absl::InvalidArgumentError("--max_concurrent_streams must be in 1..100000");
+  }
+  return ValidateTlsFlags(options.tls);
 }
 
 }  // namespace assignd::app

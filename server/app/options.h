@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/app/tls_credentials.h"
 #include "server/config/blend_overrides.h"
 #include "server/exposure_log/exposure_log.h"
 #include "server/service/assignment_service.h"
@@ -23,6 +24,12 @@ struct Options {
   // How long SIGTERM waits for in-flight RPCs before cancelling them.
   absl::Duration drain_deadline = absl::Seconds(10);
   service::ServiceLimits limits;
+  // Largest request gRPC accepts; bigger ones fail RESOURCE_EXHAUSTED before reaching a handler.
+  int max_message_bytes = 4 << 20;
+  // Concurrent RPCs per client connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); further calls
+  // wait in the client until a stream frees up.
+  int max_concurrent_streams = 100;
+  TlsFiles tls;
   // If set, "grpc_port=N\nmetrics_port=M\n" is written here once both ports are bound (tests use
   // port 0 and read the real ports back).
   std::string port_file;

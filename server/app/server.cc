@@ -96,6 +96,10 @@ absl::Status Server::Start() {
     }
   }
   if (absl::Status loaded = reloader_->Reload("start-up"); !loaded.ok()) return loaded;
+  // Before binding anything, so a bad TLS file fails start-up at once.
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials(options_.tls);
+  if (!credentials.ok()) return credentials.status();
 
   try {
     exposer_ = std::make_unique<prometheus::Exposer>(options_.metrics_address);
@@ -114,7 +118,9 @@ absl::Status Server::Start() {
   service_ = std::make_unique<service::AssignmentService>(store_, *metrics_, status_board_,
                                                           options_.limits, exposure_log_.get());
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.grpc_address, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.AddListeningPort(options_.grpc_address, *credentials, &grpc_port_);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams);
   builder.RegisterService(service_.get());
   grpc_server_ = builder.BuildAndStart();
   if (grpc_server_ == nullptr || grpc_port_ == 0) {
@@ -131,7 +137,10 @@ absl::Status Server::Start() {
     }
   }
   poll_thread_ = std::thread([this] { PollLoop(); });
-  LogInfo("assignd serving gRPC on ", options_.grpc_address, " (port ", grpc_port_,
+  LogInfo("assignd serving gRPC on ", options_.grpc_address, " (port ", grpc_port_, ", ",
+          options_.tls.cert_path.empty()        ? "plaintext"
+          : options_.tls.client_ca_path.empty() ? "TLS"
+                                                : "mutual TLS",
           "), metrics on ", options_.metrics_address, " (port ", metrics_port_, ")");
   return absl::OkStatus();
 }

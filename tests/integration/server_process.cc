@@ -149,6 +149,13 @@ int ServerProcess::Stop(absl::Duration timeout) {
   return -1;
 }
 
+void ServerProcess::Kill() {
+  if (exited_ || pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  exited_ = true;
+}
+
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return absl::InternalError("socket");

@@ -42,6 +42,8 @@ class ServerProcess {
   void Signal(int signal_number) const;
   // Sends SIGTERM and waits for exit; returns the exit status (or 128+signal), -1 on timeout.
   int Stop(absl::Duration timeout = absl::Seconds(15));
+  // SIGKILL, and waits until the process is gone (its ports are free again).
+  void Kill();
 
  private:
   ServerProcess() = default;

@@ -110,6 +110,22 @@ TEST(ConfigValidationTest, SecondDocumentIsAnError) {
       ElementsAre("test.yaml:10:1: expected a single YAML document, found another one here"));
 }
 
+// yaml-cpp 0.7's LoadAll never returns on a stray ',' (it yields empty documents forever and
+// allocates until the process dies); found by tests/fuzz/fuzz_config.
+TEST(ConfigValidationTest, StrayCommaIsAnErrorNotAHang) {
+  for (const std::string& yaml : {std::string(","), std::string("[a],")}) {
+    const absl::StatusOr<core::Config> config = ParseConfig(yaml, "test.yaml");
+    ASSERT_FALSE(config.ok()) << yaml;
+    EXPECT_THAT(std::string(config.status().message()),
+                ::testing::HasSubstr("expected a single YAML document"))
+        << yaml;
+  }
+  EXPECT_FALSE(ParseConfig(absl::StrCat(kValid, ",\n"), "test.yaml").ok());
+  EXPECT_THAT(Errors(","), ::testing::Contains(
+                               "test.yaml:1:1: expected a single YAML document, found another one "
+                               "here (a ',' outside [ ] or { }?)"));
+}
+
 TEST(ConfigValidationTest, ExperimentMustBeAMap) {
   EXPECT_THAT(Errors("experiments:\n  - just_a_string\n"),
               ElementsAre("test.yaml:2:5: experiment must be a map, got 'just_a_string'"));
