@@ -71,6 +71,9 @@ absl::StatusOr<std::unique_ptr<AssignClient>> AssignClient::Create(const ClientO
   if (!credentials.ok()) return credentials.status();
   grpc::ChannelArguments args;
   if (!options.tls_server_name.empty()) args.SetSslTargetNameOverride(options.tls_server_name);
+  if (!options.load_balancing_policy.empty()) {
+    args.SetLoadBalancingPolicyName(options.load_balancing_policy);
+  }
   std::shared_ptr<grpc::Channel> channel =
       grpc::CreateCustomChannel(options.target, *credentials, args);
   if (channel == nullptr) {

@@ -32,6 +32,11 @@ struct ClientOptions {
   // and for addressing a replica by IP).
   std::string tls_server_name{};
 
+  // gRPC load-balancing policy: "round_robin" spreads calls over every address the target
+  // resolves to (e.g. dns:///assignd-headless.NS.svc.cluster.local:50051); "" = gRPC's default,
+  // pick_first, which sends everything to one replica.
+  std::string load_balancing_policy{};
+
   bool UsesTls() const {
     return tls || !tls_ca_file.empty() || !tls_cert_file.empty() || !tls_key_file.empty();
   }

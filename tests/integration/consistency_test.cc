@@ -115,5 +115,31 @@ TEST_F(ConsistencyTest, ThreeReplicasAgreeOnEveryUserAndConvergeAfterAChange) {
   EXPECT_NEAR(ExpectIdenticalAnswers("default", 100000), 80000, 1000);
 }
 
+TEST_F(ConsistencyTest, RoundRobinClientSpreadsCallsOverEveryReplica) {
+  // What a client of the headless Service does: one channel, every replica's address.
+  std::string target = "ipv4:";
+  for (int r = 0; r < kReplicas; ++r) {
+    absl::StrAppend(&target, r == 0 ? "" : ",", "127.0.0.1:", servers_[r]->grpc_port());
+  }
+  absl::StatusOr<std::unique_ptr<client::AssignClient>> c = client::AssignClient::Create(
+      {.target = target, .timeout = absl::Seconds(5), .load_balancing_policy = "round_robin"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  constexpr int kCalls = 300;
+  for (int i = 0; i < kCalls; ++i) {
+    ASSERT_TRUE((*c)->Assign(absl::StrCat("user-", i), "default").ok());
+  }
+  double total = 0;
+  for (int r = 0; r < kReplicas; ++r) {
+    absl::StatusOr<std::string> metrics = HttpGet(servers_[r]->metrics_port(), "/metrics");
+    ASSERT_TRUE(metrics.ok()) << metrics.status();
+    const double served =
+        MetricValue(*metrics, "assignd_requests_total", {{"method", "Assign"}, {"code", "OK"}})
+            .value_or(0);
+    EXPECT_GE(served, kCalls / kReplicas / 2) << "replica " << r;  // round robin: ~100 each
+    total += served;
+  }
+  EXPECT_EQ(total, kCalls);
+}
+
 }  // namespace
 }  // namespace assignd::testing
