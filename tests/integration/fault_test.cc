@@ -172,5 +172,43 @@ TEST_F(FaultTest, SigkillThenRestartServesWithinASecond) {
   EXPECT_EQ((*again)->Stop(), 0);
 }
 
+// Disk full for the exposure log (/dev/full fails every write with ENOSPC): requests never wait
+// on the log, every answer is still served, and each exposure the log could not take is counted.
+TEST(ExposureLogFaultTest, DiskFullKeepsServingAndCountsDrops) {
+  const std::string dir = MakeTempDir();
+  WriteFile(dir + "/experiments.yaml", TwoExperimentConfig(100));
+  absl::StatusOr<std::unique_ptr<ServerProcess>> server =
+      ServerProcess::Start({dir + "/experiments.yaml", {"--exposure_log=/dev/full"}, {}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  absl::StatusOr<std::unique_ptr<client::AssignClient>> client = client::AssignClient::Create(
+      {.target = (*server)->grpc_target(), .timeout = absl::Seconds(5)});
+  ASSERT_TRUE(client.ok()) << client.status();
+  constexpr int kCalls = 300;
+  int exposures = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    absl::StatusOr<pb::AssignResponse> a = (*client)->Assign(absl::StrCat("user-", i), "default");
+    ASSERT_TRUE(a.ok()) << a.status();
+    exposures += a->in_experiment() ? 1 : 0;
+  }
+  ASSERT_GT(exposures, 0);
+  // The writer thread drains asynchronously: wait until every exposure is accounted for.
+  double dropped = -1;
+  double written = -1;
+  for (int i = 0; i < 300; ++i) {
+    const absl::StatusOr<std::string> metrics = HttpGet((*server)->metrics_port(), "/metrics");
+    ASSERT_TRUE(metrics.ok()) << metrics.status();
+    dropped = MetricValue(*metrics, "assignd_exposure_log_dropped_total", {}).value_or(-1);
+    written = MetricValue(*metrics, "assignd_exposure_log_written_total", {}).value_or(-1);
+    if (dropped + written >= exposures) break;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(dropped + written, exposures);
+  EXPECT_GT(dropped, 0);
+  EXPECT_EQ(written, 0);  // nothing reached the full disk
+  EXPECT_THAT((*server)->Log(), HasSubstr("exposure log /dev/full: write failed"));
+  EXPECT_TRUE((*client)->Assign("user-1", "default").ok());
+  EXPECT_EQ((*server)->Stop(), 0) << (*server)->Log();
+}
+
 }  // namespace
 }  // namespace assignd::testing
