@@ -28,6 +28,9 @@ ABSL_FLAG(absl::Duration, drain_deadline, absl::Seconds(10),
           "On SIGTERM, how long in-flight RPCs may take before they are cancelled.");
 ABSL_FLAG(uint32_t, max_user_id_bytes, 256, "Longest accepted user_id, in bytes (1..4096).");
 ABSL_FLAG(uint32_t, max_batch_users, 10000, "Most user_ids accepted in one BatchAssign.");
+ABSL_FLAG(bool, request_metrics, true,
+          "Count exposures, fallbacks, requests and latency per request. false only to measure "
+          "what they cost (bench/run.sh); the config and reload metrics stay.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, write the bound ports here (grpc_port=N, metrics_port=M) once listening.");
 
@@ -93,6 +96,7 @@ int main(int argc, char** argv) {
   options.limits.max_user_id_bytes = absl::GetFlag(FLAGS_max_user_id_bytes);
   options.limits.max_batch_users = absl::GetFlag(FLAGS_max_batch_users);
   options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.request_metrics = absl::GetFlag(FLAGS_request_metrics);
   options.blend_overrides = *std::move(overrides);
 
   // Before any thread exists, so every thread inherits the mask and only sigwait sees them.

@@ -19,6 +19,8 @@ struct Options {
   // How long SIGTERM waits for in-flight RPCs before cancelling them.
   absl::Duration drain_deadline = absl::Seconds(10);
   service::ServiceLimits limits;
+  // false: skip per-request metrics (exposures, fallbacks, requests, latency); for benchmarks.
+  bool request_metrics = true;
   // If set, "grpc_port=N\nmetrics_port=M\n" is written here once both ports are bound (tests use
   // port 0 and read the real ports back).
   std::string port_file;

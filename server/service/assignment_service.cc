@@ -15,12 +15,14 @@ namespace {
 namespace pb = ::assignment::v1;
 using Clock = std::chrono::steady_clock;
 
-// Records the call's outcome and finishes it with `status`.
+// Records the call's outcome (unless `metrics` is null) and finishes it with `status`.
 grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
-                                 metrics::ServerMetrics& metrics, metrics::Method method,
+                                 metrics::ServerMetrics* metrics, metrics::Method method,
                                  Clock::time_point start, const absl::Status& status) {
-  const std::chrono::duration<double> elapsed = Clock::now() - start;
-  metrics.RecordRequest(method, static_cast<int>(status.code()), elapsed.count());
+  if (metrics != nullptr) {
+    const std::chrono::duration<double> elapsed = Clock::now() - start;
+    metrics->RecordRequest(method, static_cast<int>(status.code()), elapsed.count());
+  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
@@ -36,6 +38,11 @@ absl::StatusOr<const core::NamespaceRoute*> FindRoute(const ServingState* state,
         absl::StrCat("no running experiment serves namespace \"", AsAbsl(ns), "\""));
   }
   return route;
+}
+
+// The start time of a call, read only when it will be recorded.
+Clock::time_point Now(const metrics::ServerMetrics* metrics) {
+  return metrics != nullptr ? Clock::now() : Clock::time_point();
 }
 
 pb::Reason ToProto(core::Reason reason) {
@@ -58,11 +65,11 @@ void SetWeights(const core::BlendWeights& from, pb::BlendWeights* to) {
   to->set_gamma(from.gamma);
 }
 
-// Decides for one validated user, counts the answer and writes it to `out`.
+// Decides for one validated user, counts the answer (if `count`) and writes it to `out`.
 void AssignAndCount(const ServingState& state, const core::NamespaceRoute& route,
-                    std::string_view user_id, pb::AssignResponse* out) {
+                    std::string_view user_id, bool count, pb::AssignResponse* out) {
   const core::Assignment a = core::AssignUser(route, user_id);
-  state.counters[static_cast<size_t>(route.route_index)].Count(a);
+  if (count) state.counters[static_cast<size_t>(route.route_index)].Count(a);
   out->set_experiment(route.experiment->key);
   out->set_variant(a.variant().name);
   SetWeights(a.variant().blend, out->mutable_weights());
@@ -77,7 +84,7 @@ void AssignAndCount(const ServingState& state, const core::NamespaceRoute& route
 grpc::ServerUnaryReactor* AssignmentService::Assign(grpc::CallbackServerContext* context,
                                                     const pb::AssignRequest* request,
                                                     pb::AssignResponse* response) {
-  const Clock::time_point start = Clock::now();
+  const Clock::time_point start = Now(metrics_);
   const ServingState* state = store_.Get();
   const absl::StatusOr<const core::NamespaceRoute*> route = FindRoute(state, request->namespace_());
   if (!route.ok())
@@ -86,7 +93,7 @@ grpc::ServerUnaryReactor* AssignmentService::Assign(grpc::CallbackServerContext*
       !valid.ok()) {
     return Finish(context, metrics_, metrics::Method::kAssign, start, valid);
   }
-  AssignAndCount(*state, **route, request->user_id(), response);
+  AssignAndCount(*state, **route, request->user_id(), metrics_ != nullptr, response);
   response->set_config_version(state->snapshot->version());
   return Finish(context, metrics_, metrics::Method::kAssign, start, absl::OkStatus());
 }
@@ -94,7 +101,7 @@ grpc::ServerUnaryReactor* AssignmentService::Assign(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* AssignmentService::BatchAssign(grpc::CallbackServerContext* context,
                                                          const pb::BatchAssignRequest* request,
                                                          pb::BatchAssignResponse* response) {
-  const Clock::time_point start = Clock::now();
+  const Clock::time_point start = Now(metrics_);
   const auto finish = [&](const absl::Status& status) {
     return Finish(context, metrics_, metrics::Method::kBatchAssign, start, status);
   };
@@ -118,7 +125,7 @@ grpc::ServerUnaryReactor* AssignmentService::BatchAssign(grpc::CallbackServerCon
   response->mutable_assignments()->Reserve(static_cast<int>(n));
   for (const std::string& user_id : request->user_ids()) {
     pb::AssignResponse* out = response->add_assignments();
-    AssignAndCount(*state, **route, user_id, out);
+    AssignAndCount(*state, **route, user_id, metrics_ != nullptr, out);
     out->set_config_version(state->snapshot->version());
   }
   response->set_config_version(state->snapshot->version());
@@ -128,7 +135,7 @@ grpc::ServerUnaryReactor* AssignmentService::BatchAssign(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* AssignmentService::ListExperiments(
     grpc::CallbackServerContext* context, const pb::ListExperimentsRequest* /*request*/,
     pb::ListExperimentsResponse* response) {
-  const Clock::time_point start = Clock::now();
+  const Clock::time_point start = Now(metrics_);
   const ServingState* state = store_.Get();
   if (state == nullptr) {
     return Finish(context, metrics_, metrics::Method::kListExperiments, start,
@@ -163,7 +170,7 @@ grpc::ServerUnaryReactor* AssignmentService::ListExperiments(
 grpc::ServerUnaryReactor* AssignmentService::GetConfigStatus(
     grpc::CallbackServerContext* context, const pb::GetConfigStatusRequest* /*request*/,
     pb::GetConfigStatusResponse* response) {
-  const Clock::time_point start = Clock::now();
+  const Clock::time_point start = Now(metrics_);
   const ConfigStatus status = status_board_.Get();
   response->set_config_version(status.version);
   response->set_config_path(status.config_path);

@@ -19,9 +19,15 @@ struct ServiceLimits {
 // answer. Handlers run inline on gRPC's threads and never block.
 class AssignmentService final : public assignment::v1::AssignmentService::CallbackService {
  public:
+  // `request_metrics` false skips the per-request metrics (exposure/fallback counters, request
+  // counter and latency histogram): only for measuring what they cost (bench/run.sh).
   AssignmentService(const ServingStateStore& store, metrics::ServerMetrics& metrics,
-                    const ConfigStatusBoard& status_board, ServiceLimits limits)
-      : store_(store), metrics_(metrics), status_board_(status_board), limits_(limits) {}
+                    const ConfigStatusBoard& status_board, ServiceLimits limits,
+                    bool request_metrics = true)
+      : store_(store),
+        metrics_(request_metrics ? &metrics : nullptr),
+        status_board_(status_board),
+        limits_(limits) {}
 
   grpc::ServerUnaryReactor* Assign(grpc::CallbackServerContext* context,
                                    const assignment::v1::AssignRequest* request,
@@ -38,7 +44,7 @@ class AssignmentService final : public assignment::v1::AssignmentService::Callba
 
  private:
   const ServingStateStore& store_;
-  metrics::ServerMetrics& metrics_;
+  metrics::ServerMetrics* const metrics_;  // null: request metrics off
   const ConfigStatusBoard& status_board_;
   const ServiceLimits limits_;
 };
