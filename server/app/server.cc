@@ -92,6 +92,7 @@ absl::Status Server::Start() {
                                                ": cannot listen: ", e.what()));
   }
   exposer_->RegisterCollectable(metrics_->registry());
+  exposer_->RegisterCollectable(metrics_->config_gauges());
   const std::vector<int> metrics_ports = exposer_->GetListeningPorts();
   metrics_port_ = metrics_ports.empty() ? 0 : metrics_ports.front();
 

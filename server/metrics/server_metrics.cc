@@ -2,8 +2,6 @@
 
 #include <utility>
 
-#include "server/core/bucket_ranges.h"
-
 namespace assignd::metrics {
 namespace {
 
@@ -57,28 +55,10 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
                                       .Name("assignd_config_last_reload_success_timestamp_seconds")
                                       .Help("Unix time of the last successful config load.")
                                       .Register(*registry_)),
-      config_info_family_(prometheus::BuildGauge()
-                              .Name("assignd_config_info")
-                              .Help("Always 1; the version label is the content hash of the "
-                                    "config being served.")
-                              .Register(*registry_)),
       experiments_loaded_family_(prometheus::BuildGauge()
                                      .Name("assignd_config_experiments")
                                      .Help("Experiments in the config being served.")
-                                     .Register(*registry_)),
-      ramp_family_(prometheus::BuildGauge()
-                       .Name("assignd_experiment_ramp_ratio")
-                       .Help("Share of the namespace's users enrolled (ramp_percent / 100).")
-                       .Register(*registry_)),
-      kill_switch_family_(prometheus::BuildGauge()
-                              .Name("assignd_experiment_kill_switch")
-                              .Help("1 while the experiment's kill switch is engaged.")
-                              .Register(*registry_)),
-      variant_weight_family_(prometheus::BuildGauge()
-                                 .Name("assignd_variant_weight_ratio")
-                                 .Help("Configured share of enrolled users for the variant "
-                                       "(weight / 100), to compare with the observed split.")
-                                 .Register(*registry_)) {
+                                     .Register(*registry_)) {
   for (int m = 0; m < kMethodCount; ++m) {
     const auto mi = static_cast<size_t>(m);
     for (int c = 0; c < kStatusCodeCount; ++c) {
@@ -93,9 +73,10 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
   experiments_loaded_ = &experiments_loaded_family_.Add({});
 }
 
-RouteCounterTable ServerMetrics::ResolveRoutes(const core::Snapshot& snapshot) {
-  RouteCounterTable table(static_cast<size_t>(snapshot.route_count()));
-  for (const core::NamespaceRoute* route : snapshot.routes()) {
+RouteCounterTable ServerMetrics::ResolveRoutes(
+    const std::shared_ptr<const core::Snapshot>& snapshot) {
+  RouteCounterTable table(static_cast<size_t>(snapshot->route_count()));
+  for (const core::NamespaceRoute* route : snapshot->routes()) {
     const core::Experiment& experiment = *route->experiment;
     RouteCounters& counters = table[static_cast<size_t>(route->route_index)];
     for (const core::Variant& variant : experiment.variants) {
@@ -110,28 +91,8 @@ RouteCounterTable ServerMetrics::ResolveRoutes(const core::Snapshot& snapshot) {
     counters.kill_switch = fallback("kill_switch");
     counters.forced_override = fallback("forced_override");
   }
-
-  absl::MutexLock lock(&mu_);
-  for (const auto& [family, gauge] : config_gauges_) family->Remove(gauge);
-  config_gauges_.clear();
-  const auto add = [&](prometheus::Family<prometheus::Gauge>& family,
-                       const prometheus::Labels& labels, double value) {
-    prometheus::Gauge& gauge = family.Add(labels);
-    gauge.Set(value);
-    config_gauges_.emplace_back(&family, &gauge);
-  };
-  add(config_info_family_, {{"version", snapshot.version()}}, 1);
-  for (const core::Experiment& experiment : snapshot.config().experiments) {
-    if (!experiment.active) continue;
-    add(ramp_family_, {{"experiment", experiment.key}},
-        core::PercentToFraction(experiment.ramp_percent));
-    add(kill_switch_family_, {{"experiment", experiment.key}}, experiment.kill_switch ? 1 : 0);
-    for (const core::Variant& variant : experiment.variants) {
-      add(variant_weight_family_, {{"experiment", experiment.key}, {"variant", variant.name}},
-          core::PercentToFraction(variant.weight_percent));
-    }
-  }
-  experiments_loaded_->Set(static_cast<double>(snapshot.config().experiments.size()));
+  config_gauges_->Publish(snapshot);
+  experiments_loaded_->Set(static_cast<double>(snapshot->config().experiments.size()));
   return table;
 }
 

@@ -6,8 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
@@ -15,6 +13,7 @@
 #include "prometheus/registry.h"
 #include "server/core/assign.h"
 #include "server/core/snapshot.h"
+#include "server/metrics/config_gauges.h"
 
 // All of assignd's Prometheus metrics. Families are built once; per-route children are resolved
 // when a snapshot is loaded (ResolveRoutes), never per request: Family::Add takes a mutex and
@@ -60,11 +59,13 @@ class ServerMetrics {
   explicit ServerMetrics(std::shared_ptr<prometheus::Registry> registry);
 
   const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
+  // The per-config gauges; expose it next to registry().
+  std::shared_ptr<prometheus::Collectable> config_gauges() const { return config_gauges_; }
 
-  // Resolves the counters for every route of `snapshot` and updates the per-experiment gauges
-  // (ramp, kill switch, variant weights, config info) to describe it. Call once per load, before
+  // Resolves the counters for every route of `snapshot` and makes the per-experiment gauges
+  // (ramp, kill switch, variant weights, config info) describe it. Call once per load, before
   // the snapshot is published.
-  RouteCounterTable ResolveRoutes(const core::Snapshot& snapshot);
+  RouteCounterTable ResolveRoutes(const std::shared_ptr<const core::Snapshot>& snapshot);
 
   // One finished RPC. `code` is the gRPC status code (0..16).
   void RecordRequest(Method method, int code, double seconds) {
@@ -84,11 +85,7 @@ class ServerMetrics {
   prometheus::Family<prometheus::Histogram>& latency_family_;
   prometheus::Family<prometheus::Counter>& reloads_family_;
   prometheus::Family<prometheus::Gauge>& last_reload_success_family_;
-  prometheus::Family<prometheus::Gauge>& config_info_family_;
   prometheus::Family<prometheus::Gauge>& experiments_loaded_family_;
-  prometheus::Family<prometheus::Gauge>& ramp_family_;
-  prometheus::Family<prometheus::Gauge>& kill_switch_family_;
-  prometheus::Family<prometheus::Gauge>& variant_weight_family_;
 
   std::array<std::array<prometheus::Counter*, kStatusCodeCount>, kMethodCount> requests_{};
   std::array<prometheus::Histogram*, kMethodCount> latency_{};
@@ -97,11 +94,9 @@ class ServerMetrics {
   prometheus::Gauge* last_reload_success_ = nullptr;
   prometheus::Gauge* experiments_loaded_ = nullptr;
 
-  // Gauges describing the current config; replaced wholesale on every load so experiments that
-  // left the config stop being reported.
-  absl::Mutex mu_;
-  std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>> config_gauges_
-      ABSL_GUARDED_BY(mu_);
+  // Gauges describing the current config, computed at scrape time, so experiments that left the
+  // config stop being reported.
+  const std::shared_ptr<ConfigGauges> config_gauges_ = std::make_shared<ConfigGauges>();
 };
 
 // Canonical upper-case name of a gRPC status code ("OK", "INVALID_ARGUMENT", ...).
