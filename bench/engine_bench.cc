@@ -1,7 +1,11 @@
 // Engine benchmarks: one Assign decision with 1..10,000 experiments loaded, and loading a
 // 10,000-experiment config. Every benchmark reports heap allocations per iteration ("allocs").
 //   build/bin/engine_bench --benchmark_min_time=0.2
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
@@ -22,6 +26,11 @@ namespace assignd::bench {
 namespace {
 
 constexpr int kLargeConfig = 10000;
+
+std::string TempDir() {
+  const char* dir = std::getenv("TMPDIR");
+  return dir != nullptr && *dir != '\0' ? dir : "/tmp";
+}
 
 // Parsed once per size and kept: building 10,000 experiments is not what a decision costs.
 const core::Snapshot& SnapshotWith(int experiments) {
@@ -115,6 +124,50 @@ void BM_DecideRandomNamespace(benchmark::State& state) {
 }
 BENCHMARK(BM_DecideRandomNamespace)->Arg(1)->Arg(100)->Arg(kLargeConfig);
 
+// What the request metrics cost one Assign: the exposure (or fallback) counter, the request
+// counter and the latency histogram (prometheus-cpp's Histogram::Observe takes a mutex), plus
+// the two clock reads. Threads:2 is both of gRPC's callback threads hitting the same metrics.
+void BM_RequestMetrics(benchmark::State& state) {
+  static metrics::ServerMetrics* metrics =
+      new metrics::ServerMetrics(std::make_shared<prometheus::Registry>());
+  static const metrics::RouteCounterTable* table = [] {
+    absl::StatusOr<core::Config> config =
+        config::ParseConfig(MakeExperimentsYaml(1, 50), "bench.yaml");
+    if (!config.ok()) std::abort();
+    auto snapshot = core::Snapshot::Create(*std::move(config));
+    if (!snapshot.ok()) std::abort();
+    static std::shared_ptr<const core::Snapshot> keep = *snapshot;
+    return new metrics::RouteCounterTable(metrics->ResolveRoutes(keep));
+  }();
+  const core::Snapshot& snapshot = SnapshotWith(1);
+  const core::NamespaceRoute* route = snapshot.Find("default");
+  const std::vector<std::string>& ids = UserIds();
+  size_t i = 0;
+  const uint64_t before = AllocationCount();
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    const core::Assignment a = core::AssignUser(*route, ids[i++ & 1023]);
+    (*table)[0].Count(a);
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    metrics->RecordRequest(metrics::Method::kAssign, 0, elapsed.count());
+  }
+  if (state.thread_index() == 0) ReportAllocations(state, before);
+}
+BENCHMARK(BM_RequestMetrics)->Threads(1)->Threads(2)->UseRealTime();
+
+// The same decision without the metrics, for the difference.
+void BM_RequestNoMetrics(benchmark::State& state) {
+  const core::Snapshot& snapshot = SnapshotWith(1);
+  const core::NamespaceRoute* route = snapshot.Find("default");
+  const std::vector<std::string>& ids = UserIds();
+  size_t i = 0;
+  for (auto _ : state) {
+    const core::Assignment a = core::AssignUser(*route, ids[i++ & 1023]);
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_RequestNoMetrics)->Threads(1)->Threads(2)->UseRealTime();
+
 const std::string& LargeYaml() {
   static const auto* yaml = new std::string(MakeExperimentsYaml(kLargeConfig, 50));
   return *yaml;
@@ -150,25 +203,28 @@ void BM_SnapshotCreate10k(benchmark::State& state) {
 }
 BENCHMARK(BM_SnapshotCreate10k)->Unit(benchmark::kMillisecond);
 
-// What ConfigReloader::Reload does after reading the file: parse + validate, build the snapshot,
-// resolve its metric handles (replacing the previous config's gauges) and publish it to readers.
-// Alternates between two different 10k files so every iteration is a real swap.
+// What ConfigReloader::Reload does: read, parse and validate the file, build the snapshot
+// (config::LoadSnapshot), resolve its metric handles and publish it to readers. Alternates
+// between two different 10k files so every iteration is a real swap.
 void BM_ParseValidateSwap10k(benchmark::State& state) {
-  const std::string yaml[2] = {LargeYaml(), MakeExperimentsYaml(kLargeConfig, 40)};
+  const std::string dir = TempDir();
+  const std::string paths[2] = {dir + "/engine_bench_10k_a.yaml", dir + "/engine_bench_10k_b.yaml"};
+  std::ofstream(paths[0]) << LargeYaml();
+  std::ofstream(paths[1]) << MakeExperimentsYaml(kLargeConfig, 40);
   metrics::ServerMetrics metrics(std::make_shared<prometheus::Registry>());
   service::ServingStateStore store;
   int which = 0;
   for (auto _ : state) {
-    absl::StatusOr<core::Config> config = config::ParseConfig(yaml[which ^= 1], "bench.yaml");
-    if (!config.ok()) std::abort();
     absl::StatusOr<std::shared_ptr<const core::Snapshot>> snapshot =
-        core::Snapshot::Create(*std::move(config));
+        config::LoadSnapshot(paths[which ^= 1]);
     if (!snapshot.ok()) std::abort();
     auto serving = std::make_shared<service::ServingState>();
     serving->snapshot = *std::move(snapshot);
-    serving->counters = metrics.ResolveRoutes(*serving->snapshot);
+    serving->counters = metrics.ResolveRoutes(serving->snapshot);
     store.Store(std::move(serving));
   }
+  std::remove(paths[0].c_str());
+  std::remove(paths[1].c_str());
 }
 BENCHMARK(BM_ParseValidateSwap10k)->Unit(benchmark::kMillisecond);
 

@@ -73,8 +73,8 @@ start_assignd() {  # start_assignd NAME CONFIG [FLAGS...] -> sets port_<NAME>, p
 assignd_pid() {  # the assignd process under its `timeout` wrapper
   pgrep -P "$1" -x assignd
 }
-kv() {  # kv "k1=v1 k2=v2" KEY
-  tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"
+cpu_ticks() {  # cpu_ticks PID -> user + system CPU time of the process, in clock ticks
+  awk '{print $14 + $15}' "/proc/$1/stat"
 }
 load() {  # load PORT [FLAGS...] -> one kv line
   local port=$1
@@ -116,16 +116,34 @@ grep -q 'ramp_percent: 50' "$tmp/sample.yaml" || { echo "run.sh: could not set r
 "$bin/empty_server" --address=127.0.0.1:0 --port_file="$tmp/empty.port" --lifetime="${lifetime}s" \
   2>"$tmp/empty.log" &
 pids+=($!)
+real_empty=$!
 port_empty=$(wait_port "$tmp/empty.port")
 start_assignd on "$tmp/sample.yaml"
+real_on=$(assignd_pid "$pid_on")
 start_assignd off "$tmp/sample.yaml" --request_metrics=false
+real_off=$(assignd_pid "$pid_off")
+clk_tck=$(getconf CLK_TCK)
+# One round against server NAME: the load tool's kv line plus the server's CPU per call (the
+# server's CPU time over the round / every call it answered, warm-up included). CPU per call
+# hardly depends on what else runs on the machine, unlike QPS.
+round() {  # round NAME [FLAGS...]
+  local name=$1
+  shift
+  local port_var="port_$name" real_var="real_$name"
+  local before out after
+  before=$(cpu_ticks "${!real_var}")
+  out=$(load "${!port_var}" "$@")
+  after=$(cpu_ticks "${!real_var}")
+  local calls
+  calls=$(tr ' ' '\n' <<<"$out" | sed -n 's/^calls_total=//p')
+  echo "$out server_cpu_us_per_call=$(python3 -c "print(round(($after - $before) * 1e6 / $clk_tck / max($calls, 1), 2))")"
+}
 
 # --- 3. saturation: empty / assignd / assignd without request metrics, rotating -----------------
 echo "== saturation: $rounds rounds x (empty, assignd, assignd --request_metrics=false), ${round_s}s each"
 for r in $(seq 1 "$rounds"); do
   for server in empty on off; do
-    port_var="port_$server"
-    out=$(load "${!port_var}")
+    out=$(round "$server")
     echo "  round $r $server: $out"
     echo "sat $server $r $out" >>"$results"
   done
@@ -142,8 +160,7 @@ EOF
 echo "== half load: open loop at $half_rate calls/s, $rounds rounds x (empty, assignd)"
 for r in $(seq 1 "$rounds"); do
   for server in empty on; do
-    port_var="port_$server"
-    out=$(load "${!port_var}" --rate="$half_rate")
+    out=$(round "$server" --rate="$half_rate")
     echo "  round $r $server: $out"
     echo "half $server $r $out" >>"$results"
   done

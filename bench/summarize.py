@@ -83,6 +83,13 @@ def main():
         line(f"saturation QPS, {label}", f"{statistics.median(sat[s].values()):.0f}", f"[{vals}]")
     qps_ratio = statistics.median(round_ratios(sat["on"], sat["empty"]))
     line("QPS ratio assignd / empty (median of rounds)", f"{qps_ratio:.3f}x", ">= 0.9x", qps_ratio >= 0.9)
+    cpu = {s: column(rows, "sat", s, "server_cpu_us_per_call") for s in ("empty", "on", "off")}
+    for s, label in (("empty", "empty_server"), ("on", "assignd"), ("off", "assignd, metrics off")):
+        line(f"  server CPU per call, {label}", f"{statistics.median(cpu[s].values()):.2f} us")
+    cpu_ratio = statistics.median(round_ratios(cpu["on"], cpu["empty"]))
+    line("  server CPU per call ratio assignd / empty", f"{cpu_ratio:.3f}x")
+    client = column(rows, "sat", "empty", "client_cpu_us_per_call")
+    line("  assign_load's own CPU per call", f"{statistics.median(client.values()):.2f} us")
     sat_p99 = {s: column(rows, "sat", s, "p99_us") for s in ("empty", "on")}
     line("  p99 at saturation, empty / assignd",
          f"{statistics.median(sat_p99['empty'].values()):.0f} / {statistics.median(sat_p99['on'].values()):.0f} us")
@@ -102,6 +109,8 @@ def main():
     print("metrics")
     overhead = 1 - statistics.median(round_ratios(sat["on"], sat["off"]))
     line("QPS cost of request metrics (1 - on/off)", f"{overhead * 100:.1f} %", "< 5 %", overhead < 0.05)
+    cpu_overhead = statistics.median(round_ratios(cpu["on"], cpu["off"])) - 1
+    line("  server CPU per call, on vs off", f"{cpu_overhead * 100:+.1f} %")
 
     print("cross-check: h2load (prebuilt gRPC frame) on the same servers")
     h2 = {s: column(rows, "h2load", s, "qps") for s in ("empty", "on")}

@@ -67,6 +67,11 @@ int WriteFrame(const std::string& path) {
 
 double Micros(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
+// This tool's own CPU per call, in us: what it takes from the cores the server also runs on.
+double ClientCpuPerCall(const LoadResult& r) {
+  return r.calls_total == 0 ? 0 : r.client_cpu_seconds * 1e6 / static_cast<double>(r.calls_total);
+}
+
 void PrintText(const LoadOptions& o, const LoadResult& r) {
   std::cout << absl::StrFormat(
       "assign_load: %s, %s, %d channels, %d in flight%s, %s users (%s)\n", o.target,
@@ -81,6 +86,8 @@ void PrintText(const LoadOptions& o, const LoadResult& r) {
       std::cout << absl::StrFormat(" [code %d: %d]", c, r.errors_by_code[c]);
   }
   std::cout << "\n" << absl::StrFormat("qps        %.0f\n", r.qps());
+  std::cout << absl::StrFormat("client cpu %.1f us per call (warm-up included)\n",
+                               ClientCpuPerCall(r));
   const auto line = [](const char* name, const assignd::client::LatencyHistogram& h) {
     std::cout << absl::StrFormat(
         "%-10s p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us, mean %.1f us\n",
@@ -100,11 +107,13 @@ void PrintText(const LoadOptions& o, const LoadResult& r) {
 void PrintKv(const LoadResult& r) {
   std::cout << absl::StrFormat(
       "qps=%.1f ok=%d errors=%d backlogged=%d seconds=%.3f p50_us=%.1f p90_us=%.1f p99_us=%.1f "
-      "p999_us=%.1f max_us=%.1f svc_p50_us=%.1f svc_p99_us=%.1f\n",
+      "p999_us=%.1f max_us=%.1f svc_p50_us=%.1f svc_p99_us=%.1f calls_total=%d "
+      "client_cpu_us_per_call=%.2f\n",
       r.qps(), r.ok, r.errors, r.backlogged, r.seconds, Micros(r.latency.ValueAtQuantile(0.5)),
       Micros(r.latency.ValueAtQuantile(0.9)), Micros(r.latency.ValueAtQuantile(0.99)),
       Micros(r.latency.ValueAtQuantile(0.999)), Micros(r.latency.max()),
-      Micros(r.service.ValueAtQuantile(0.5)), Micros(r.service.ValueAtQuantile(0.99)));
+      Micros(r.service.ValueAtQuantile(0.5)), Micros(r.service.ValueAtQuantile(0.99)),
+      r.calls_total, ClientCpuPerCall(r));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "client/load_generator.h"
 
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <charconv>
@@ -56,6 +57,7 @@ struct Slot {
   bool measured = false;
   Rng rng{0};
   uint64_t ok = 0;
+  uint64_t completed = 0;  // warm-up included
   std::array<uint64_t, 17> errors{};
   Clock::time_point last_done{};
   LatencyHistogram latency;
@@ -169,6 +171,7 @@ void Runner::Issue(Slot& slot, Clock::time_point due) {
 
 void Runner::OnDone(Slot& slot, const grpc::Status& status) {
   const Clock::time_point done = Clock::now();
+  ++slot.completed;
   if (slot.measured) {
     if (status.ok()) {
       ++slot.ok;
@@ -233,7 +236,17 @@ void Runner::RunOpenLoop(std::vector<Slot*>& order) {
   }
 }
 
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 LoadResult Runner::Run() {
+  const double cpu_start = ProcessCpuSeconds();
   const Clock::time_point start = Clock::now();
   measure_start_ = start + absl::ToChronoNanoseconds(options_.warmup);
   measure_end_ = measure_start_ + absl::ToChronoNanoseconds(options_.duration);
@@ -262,6 +275,7 @@ LoadResult Runner::Run() {
   Clock::time_point last_done = measure_start_;
   for (const auto& slot : slots_) {
     result.ok += slot->ok;
+    result.calls_total += slot->completed;
     for (size_t c = 0; c < slot->errors.size(); ++c) {
       result.errors_by_code[c] += slot->errors[c];
       result.errors += slot->errors[c];
@@ -272,6 +286,7 @@ LoadResult Runner::Run() {
   }
   result.seconds = std::chrono::duration<double>(last_done - measure_start_).count();
   result.backlogged = backlogged_;
+  result.client_cpu_seconds = ProcessCpuSeconds() - cpu_start;
   return result;
 }
 
