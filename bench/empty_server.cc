@@ -1,7 +1,7 @@
 // empty_server: assignment.v1.AssignmentService/Assign that does nothing but answer one constant
 // AssignResponse, shaped like assignd's usual answer. Same proto, same gRPC callback API, same
-// server settings as assignd: the physical limit of gRPC on this machine, which bench/run.sh
-// measures assignd against. Loopback by default; exits by itself after --lifetime.
+// (default) server settings as assignd: the physical limit of gRPC on this machine, which
+// bench/run.sh measures assignd against. Loopback by default; exits by itself after --lifetime.
 #include <signal.h>
 
 #include <ctime>
@@ -17,7 +17,6 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "server/app/grpc_tuning.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:0", "HOST:PORT to listen on (port 0: any free port).");
 ABSL_FLAG(std::string, port_file, "", "If set, write grpc_port=N here once listening.");
@@ -72,7 +71,6 @@ int main(int argc, char** argv) {
   int port = 0;
   builder.AddListeningPort(absl::GetFlag(FLAGS_address), grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(&service);
-  assignd::app::ApplyGrpcTuning(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     std::cerr << "empty_server: cannot listen on " << absl::GetFlag(FLAGS_address) << "\n";

@@ -14,7 +14,6 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
-#include "server/app/grpc_tuning.h"
 #include "server/app/log.h"
 
 namespace assignd::app {
@@ -103,7 +102,6 @@ absl::Status Server::Start() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.grpc_address, grpc::InsecureServerCredentials(), &grpc_port_);
   builder.RegisterService(service_.get());
-  ApplyGrpcTuning(builder);
   grpc_server_ = builder.BuildAndStart();
   if (grpc_server_ == nullptr || grpc_port_ == 0) {
     return absl::UnavailableError(
