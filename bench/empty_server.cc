@@ -12,6 +12,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "assignment/v1/assignment.grpc.pb.h"
 #include "grpcpp/security/server_credentials.h"
@@ -59,6 +60,9 @@ class EmptyService final : public pb::AssignmentService::CallbackService {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  // As assignd does (server/main.cc): no absl::Mutex deadlock detection, which Debian's abseil
+  // leaves on and gRPC pays for on every call.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // Taken with sigtimedwait below; blocked before gRPC starts its threads so they inherit it.
   sigset_t signals;
   sigemptyset(&signals);
