@@ -15,14 +15,14 @@
 # interleaved so that background load hits both sides alike. The measurement takes about 2
 # minutes (under 3), every server it starts exits by itself, and only those PIDs are killed.
 #
-# Knobs (environment): BENCH_ROUND_SECONDS (3), BENCH_ROUNDS (3), BENCH_CHANNELS (8),
+# Knobs (environment): BENCH_ROUND_SECONDS (2), BENCH_ROUNDS (5), BENCH_CHANNELS (8),
 # BENCH_CONCURRENCY (128), BENCH_BUILD_DIR (build-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src_dir=$(pwd)
 build_dir="${BENCH_BUILD_DIR:-build-bench}"
-round_s="${BENCH_ROUND_SECONDS:-3}"
-rounds="${BENCH_ROUNDS:-3}"
+round_s="${BENCH_ROUND_SECONDS:-2}"
+rounds="${BENCH_ROUNDS:-5}"
 channels="${BENCH_CHANNELS:-8}"
 concurrency="${BENCH_CONCURRENCY:-128}"
 streams_per_conn=$((concurrency / channels))
@@ -80,7 +80,7 @@ load() {  # load PORT [FLAGS...] -> one kv line
   local port=$1
   shift
   "$bin/assign_load" --target="127.0.0.1:$port" --channels="$channels" \
-    --concurrency="$concurrency" --duration="${round_s}s" --warmup=1s --output=kv "$@"
+    --concurrency="$concurrency" --duration="${round_s}s" --warmup=0.5s --output=kv "$@"
 }
 
 echo "== machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
@@ -107,7 +107,11 @@ startup_ms=$(sed -n 's/.*config loaded (start-up).* in \([0-9.]*\) ms.*/\1/p' "$
 swap_ms=$(sed -n 's/.*config loaded (SIGHUP).* in \([0-9.]*\) ms.*/\1/p' "$tmp/big.log")
 rss_kb=$(sed -n 's/^VmRSS:\s*\([0-9]*\) kB/\1/p' "/proc/$(assignd_pid "$pid_big")/status")
 hwm_kb=$(sed -n 's/^VmHWM:\s*\([0-9]*\) kB/\1/p' "/proc/$(assignd_pid "$pid_big")/status")
-echo "config startup_ms=$startup_ms swap_ms=$swap_ms rss_kb=$rss_kb hwm_kb=$hwm_kb" >>"$results"
+# A Prometheus scrape of 10k experiments' series leaves garbage that glibc keeps: shown apart.
+metrics_bytes=$(curl -s "http://127.0.0.1:$(sed -n 's/^metrics_port=//p' "$tmp/big.port")/metrics" | wc -c)
+scraped_kb=$(sed -n 's/^VmRSS:\s*\([0-9]*\) kB/\1/p' "/proc/$(assignd_pid "$pid_big")/status")
+echo "config startup_ms=$startup_ms swap_ms=$swap_ms rss_kb=$rss_kb hwm_kb=$hwm_kb" \
+  "metrics_bytes=$metrics_bytes scraped_rss_kb=$scraped_kb" >>"$results"
 kill "$pid_big"
 
 # --- servers for the comparison ---------------------------------------------------------------

@@ -75,6 +75,8 @@ def main():
     rss = float(cfg["rss_kb"]) / 1024
     line("assignd VmRSS, 10k loaded and serving", f"{rss:.1f} MiB", "< 64 MiB", rss < 64)
     line("  VmHWM (peak, incl. the swap)", f"{float(cfg['hwm_kb']) / 1024:.1f} MiB")
+    line(f"  VmRSS after one /metrics scrape ({float(cfg['metrics_bytes']) / 1e6:.1f} MB)",
+         f"{float(cfg['scraped_rss_kb']) / 1024:.1f} MiB")
 
     print("service (assign_load, same client for both, rounds alternating)")
     sat = {s: column(rows, "sat", s, "qps") for s in ("empty", "on", "off")}
@@ -88,8 +90,13 @@ def main():
         line(f"  server CPU per call, {label}", f"{statistics.median(cpu[s].values()):.2f} us")
     cpu_ratio = statistics.median(round_ratios(cpu["on"], cpu["empty"]))
     line("  server CPU per call ratio assignd / empty", f"{cpu_ratio:.3f}x")
-    client = column(rows, "sat", "empty", "client_cpu_us_per_call")
-    line("  assign_load's own CPU per call", f"{statistics.median(client.values()):.2f} us")
+    client = statistics.median(column(rows, "sat", "empty", "client_cpu_us_per_call").values())
+    line("  assign_load's own CPU per call", f"{client:.2f} us")
+    # Client and server share the cores, so at saturation QPS ~ cores / (client + server CPU per
+    # call): the QPS ratio that the CPU costs imply, free of what else ran on the machine.
+    implied = (client + statistics.median(cpu["empty"].values())) / (
+        client + statistics.median(cpu["on"].values()))
+    line("  QPS ratio implied by CPU per call", f"{implied:.3f}x", ">= 0.9x", implied >= 0.9)
     sat_p99 = {s: column(rows, "sat", s, "p99_us") for s in ("empty", "on")}
     line("  p99 at saturation, empty / assignd",
          f"{statistics.median(sat_p99['empty'].values()):.0f} / {statistics.median(sat_p99['on'].values()):.0f} us")
@@ -111,6 +118,11 @@ def main():
     line("QPS cost of request metrics (1 - on/off)", f"{overhead * 100:.1f} %", "< 5 %", overhead < 0.05)
     cpu_overhead = statistics.median(round_ratios(cpu["on"], cpu["off"])) - 1
     line("  server CPU per call, on vs off", f"{cpu_overhead * 100:+.1f} %")
+    with_metrics = engine["BM_RequestMetrics/real_time/threads:1"]["cpu_time"]
+    without = engine["BM_RequestNoMetrics/real_time/threads:1"]["cpu_time"]
+    share = (with_metrics - without) / 1000 / statistics.median(cpu["on"].values())
+    line("  metrics ns per call (engine_bench), share of CPU/call",
+         f"{with_metrics - without:.0f} ns = {share * 100:.2f} %", "< 5 %", share < 0.05)
 
     print("cross-check: h2load (prebuilt gRPC frame) on the same servers")
     h2 = {s: column(rows, "h2load", s, "qps") for s in ("empty", "on")}
