@@ -7,10 +7,13 @@
 #   2. assignd started on a 10,000-experiment file: start-up load, a SIGHUP swap to another
 #      10,000-experiment file (both times from assignd's own log), VmRSS while serving;
 #   3. saturation, closed loop, rounds rotating empty_server / assignd / assignd with
-#      --request_metrics=false, all driven by the same assign_load: QPS ratio and metrics overhead;
-#   4. half load, open loop at 50% of the empty server's saturation QPS, rounds alternating
-#      empty_server / assignd: p99 ratio;
-#   5. h2load cross-check: h2load driving both servers with a prebuilt gRPC frame.
+#      --request_metrics=false / a second empty_server, all driven by the same assign_load: QPS
+#      ratio and metrics overhead; the two empty servers are an A/A control whose "ratio" shows
+#      how far this run's noise alone moves a ratio;
+#   4. half load, open loop at 50% of the empty server's saturation QPS, rounds rotating
+#      empty_server / assignd / the second empty_server: p99 ratio (and its A/A control);
+#   5. h2load cross-check: h2load driving empty_server and assignd, alternating, with a prebuilt
+#      gRPC frame; h2load is a lighter client than assign_load, so the servers' cost weighs more.
 # Only ratios from one alternating run mean anything on a shared machine: rounds are short and
 # interleaved so that background load hits both sides alike. The measurement takes about 2
 # minutes (under 3), every server it starts exits by itself, and only those PIDs are killed.
@@ -122,6 +125,11 @@ grep -q 'ramp_percent: 50' "$tmp/sample.yaml" || { echo "run.sh: could not set r
 pids+=($!)
 real_empty=$!
 port_empty=$(wait_port "$tmp/empty.port")
+"$bin/empty_server" --address=127.0.0.1:0 --port_file="$tmp/empty2.port" --lifetime="${lifetime}s" \
+  2>"$tmp/empty2.log" &
+pids+=($!)
+real_empty2=$!
+port_empty2=$(wait_port "$tmp/empty2.port")
 start_assignd on "$tmp/sample.yaml"
 real_on=$(assignd_pid "$pid_on")
 start_assignd off "$tmp/sample.yaml" --request_metrics=false
@@ -144,9 +152,9 @@ round() {  # round NAME [FLAGS...]
 }
 
 # --- 3. saturation: empty / assignd / assignd without request metrics, rotating -----------------
-echo "== saturation: $rounds rounds x (empty, assignd, assignd --request_metrics=false), ${round_s}s each"
+echo "== saturation: $rounds rounds x (empty, assignd, assignd --request_metrics=false, empty2), ${round_s}s each"
 for r in $(seq 1 "$rounds"); do
-  for server in empty on off; do
+  for server in empty on off empty2; do
     out=$(round "$server")
     echo "  round $r $server: $out"
     echo "sat $server $r $out" >>"$results"
@@ -161,9 +169,9 @@ qps = [float(w.split("=")[1]) for line in open(sys.argv[1]) for w in line.split(
 print(round(statistics.median(qps) / 2))
 EOF
 )
-echo "== half load: open loop at $half_rate calls/s, $rounds rounds x (empty, assignd)"
+echo "== half load: open loop at $half_rate calls/s, $rounds rounds x (empty, assignd, empty2)"
 for r in $(seq 1 "$rounds"); do
-  for server in empty on; do
+  for server in empty on empty2; do
     out=$(round "$server" --rate="$half_rate")
     echo "  round $r $server: $out"
     echo "half $server $r $out" >>"$results"
@@ -171,19 +179,27 @@ for r in $(seq 1 "$rounds"); do
 done
 
 # --- 5. h2load cross-check ----------------------------------------------------------------------
-echo "== h2load: -c $channels -m $streams_per_conn, ${round_s}s, empty and assignd"
+h2_rounds=$(((rounds + 1) / 2))
+echo "== h2load: -c $channels -m $streams_per_conn, ${round_s}s, $h2_rounds rounds x (empty, assignd)"
 "$bin/assign_load" --write_frame="$tmp/frame.bin" --user=user-42 --namespace=default
 ok_before=$(curl -s "http://127.0.0.1:$(sed -n 's/^metrics_port=//p' "$tmp/on.port")/metrics" |
   sed -n 's/^assignd_requests_total{code="OK",method="Assign"} //p')
-for server in empty on; do
-  port_var="port_$server"
-  h2=$(h2load -c "$channels" -m "$streams_per_conn" -t 1 -D "$round_s" --warm-up-time=1 \
-    -d "$tmp/frame.bin" -H 'content-type: application/grpc' -H 'te: trailers' \
-    "http://127.0.0.1:${!port_var}/assignment.v1.AssignmentService/Assign" 2>&1)
-  rps=$(sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' <<<"$h2")
-  succeeded=$(sed -n 's/^requests: .*done, \([0-9]*\) succeeded.*/\1/p' <<<"$h2")
-  echo "  h2load $server: $rps req/s, $succeeded succeeded"
-  echo "h2load $server 1 qps=$rps succeeded=$succeeded" >>"$results"
+for r in $(seq 1 "$h2_rounds"); do
+  for server in empty on; do
+    port_var="port_$server" real_var="real_$server"
+    before=$(cpu_ticks "${!real_var}")
+    # No warm-up, so every call h2load made is in "done": the server's CPU per call is exact.
+    h2=$(h2load -c "$channels" -m "$streams_per_conn" -t 1 -D "$round_s" -d "$tmp/frame.bin" \
+      -H 'content-type: application/grpc' -H 'te: trailers' \
+      "http://127.0.0.1:${!port_var}/assignment.v1.AssignmentService/Assign" 2>&1)
+    after=$(cpu_ticks "${!real_var}")
+    rps=$(sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' <<<"$h2")
+    done_calls=$(sed -n 's/^requests: .* \([0-9]*\) done,.*/\1/p' <<<"$h2")
+    succeeded=$(sed -n 's/^requests: .*done, \([0-9]*\) succeeded.*/\1/p' <<<"$h2")
+    cpu=$(python3 -c "print(round(($after - $before) * 1e6 / $clk_tck / max($done_calls, 1), 2))")
+    echo "  round $r h2load $server: $rps req/s, $succeeded succeeded, server CPU $cpu us/call"
+    echo "h2load $server $r qps=$rps succeeded=$succeeded server_cpu_us_per_call=$cpu" >>"$results"
+  done
 done
 ok_after=$(curl -s "http://127.0.0.1:$(sed -n 's/^metrics_port=//p' "$tmp/on.port")/metrics" |
   sed -n 's/^assignd_requests_total{code="OK",method="Assign"} //p')

@@ -79,12 +79,15 @@ def main():
          f"{float(cfg['scraped_rss_kb']) / 1024:.1f} MiB")
 
     print("service (assign_load, same client for both, rounds alternating)")
-    sat = {s: column(rows, "sat", s, "qps") for s in ("empty", "on", "off")}
+    sat = {s: column(rows, "sat", s, "qps") for s in ("empty", "on", "off", "empty2")}
     for s, label in (("empty", "empty_server"), ("on", "assignd"), ("off", "assignd, request metrics off")):
         vals = " ".join(f"{sat[s][r]:.0f}" for r in sorted(sat[s]))
         line(f"saturation QPS, {label}", f"{statistics.median(sat[s].values()):.0f}", f"[{vals}]")
     qps_ratio = statistics.median(round_ratios(sat["on"], sat["empty"]))
     line("QPS ratio assignd / empty (median of rounds)", f"{qps_ratio:.3f}x", ">= 0.9x", qps_ratio >= 0.9)
+    aa = round_ratios(sat["empty2"], sat["empty"])
+    line("  A/A control: empty2 / empty, median [min..max]",
+         f"{statistics.median(aa):.3f}x [{min(aa):.2f}..{max(aa):.2f}]")
     cpu = {s: column(rows, "sat", s, "server_cpu_us_per_call") for s in ("empty", "on", "off")}
     for s, label in (("empty", "empty_server"), ("on", "assignd"), ("off", "assignd, metrics off")):
         line(f"  server CPU per call, {label}", f"{statistics.median(cpu[s].values()):.2f} us")
@@ -100,8 +103,8 @@ def main():
     sat_p99 = {s: column(rows, "sat", s, "p99_us") for s in ("empty", "on")}
     line("  p99 at saturation, empty / assignd",
          f"{statistics.median(sat_p99['empty'].values()):.0f} / {statistics.median(sat_p99['on'].values()):.0f} us")
-    half = {s: column(rows, "half", s, "p99_us") for s in ("empty", "on")}
-    svc = {s: column(rows, "half", s, "svc_p99_us") for s in ("empty", "on")}
+    half = {s: column(rows, "half", s, "p99_us") for s in ("empty", "on", "empty2")}
+    svc = {s: column(rows, "half", s, "svc_p99_us") for s in ("empty", "on", "empty2")}
     hq = {s: column(rows, "half", s, "qps") for s in ("empty", "on")}
     line(f"half load ({half_rate:.0f}/s open loop) achieved QPS, empty / assignd",
          f"{statistics.median(hq['empty'].values()):.0f} / {statistics.median(hq['on'].values()):.0f}")
@@ -112,6 +115,14 @@ def main():
     line("p99 ratio assignd / empty at half load", f"{p99_ratio:.3f}x", "<= 1.2x", p99_ratio <= 1.2)
     svc_ratio = statistics.median(round_ratios(svc["on"], svc["empty"]))
     line("  same, from actual send (service time)", f"{svc_ratio:.3f}x")
+    aa = round_ratios(half["empty2"], half["empty"])
+    line("  A/A control: empty2 / empty p99, median [min..max]",
+         f"{statistics.median(aa):.3f}x [{min(aa):.2f}..{max(aa):.2f}]")
+    half_cpu = {s: column(rows, "half", s, "server_cpu_us_per_call") for s in ("empty", "on")}
+    line("  server CPU per call at half load, empty / assignd",
+         f"{statistics.median(half_cpu['empty'].values()):.1f} / {statistics.median(half_cpu['on'].values()):.1f} us")
+    half_client = column(rows, "half", "empty", "client_cpu_us_per_call")
+    line("  assign_load's own CPU per call at half load", f"{statistics.median(half_client.values()):.1f} us")
 
     print("metrics")
     overhead = 1 - statistics.median(round_ratios(sat["on"], sat["off"]))
@@ -124,15 +135,20 @@ def main():
     line("  metrics ns per call (engine_bench), share of CPU/call",
          f"{with_metrics - without:.0f} ns = {share * 100:.2f} %", "< 5 %", share < 0.05)
 
-    print("cross-check: h2load (prebuilt gRPC frame) on the same servers")
+    print("cross-check: h2load (prebuilt gRPC frame), alternating, on the same servers")
     h2 = {s: column(rows, "h2load", s, "qps") for s in ("empty", "on")}
-    line("h2load QPS, empty_server", f"{h2['empty'][1]:.0f}")
-    line("h2load QPS, assignd", f"{h2['on'][1]:.0f}")
-    line("h2load ratio assignd / empty (one round each)", f"{h2['on'][1] / h2['empty'][1]:.3f}x")
+    h2cpu = {s: column(rows, "h2load", s, "server_cpu_us_per_call") for s in ("empty", "on")}
+    for s, label in (("empty", "empty_server"), ("on", "assignd")):
+        vals = " ".join(f"{h2[s][r]:.0f}" for r in sorted(h2[s]))
+        line(f"h2load QPS, {label}", f"{statistics.median(h2[s].values()):.0f}", f"[{vals}]")
+    h2_ratio = statistics.median(round_ratios(h2["on"], h2["empty"]))
+    line("h2load QPS ratio assignd / empty (median of rounds)", f"{h2_ratio:.3f}x", ">= 0.9x", h2_ratio >= 0.9)
+    line("  server CPU per call under h2load, empty / assignd",
+         f"{statistics.median(h2cpu['empty'].values()):.2f} / {statistics.median(h2cpu['on'].values()):.2f} us")
     line("assign_load / h2load QPS on empty_server",
-         f"{statistics.median(sat['empty'].values()) / h2['empty'][1]:.2f}x")
+         f"{statistics.median(sat['empty'].values()) / statistics.median(h2['empty'].values()):.2f}x")
     check = next((p, s, r) for p, s, r, _ in rows if p == "h2load_check")
-    succeeded = column(rows, "h2load", "on", "succeeded")[1]
+    succeeded = sum(column(rows, "h2load", "on", "succeeded").values())
     ok_delta = float(check[2])
     line("assignd OK answers counted / h2load succeeded", f"{ok_delta:.0f} / {succeeded:.0f}", "",
          ok_delta >= succeeded)
