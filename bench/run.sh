@@ -102,6 +102,7 @@ echo "== config: 10,000 experiments"
 start_assignd big "$tmp/10k.yaml"
 # Serve a little so the RSS includes gRPC's buffers and the thread caches, as in production.
 load "$port_big" --duration=1s --warmup=0s >/dev/null
+started_rss_kb=$(sed -n 's/^VmRSS:\s*\([0-9]*\) kB/\1/p' "/proc/$(assignd_pid "$pid_big")/status")
 mv "$tmp/10k-b.yaml" "$tmp/10k.yaml"
 kill -HUP "$(assignd_pid "$pid_big")"
 for _ in $(seq 1 100); do grep -q "config loaded (SIGHUP)" "$tmp/big.log" && break; sleep 0.1; done
@@ -113,7 +114,8 @@ hwm_kb=$(sed -n 's/^VmHWM:\s*\([0-9]*\) kB/\1/p' "/proc/$(assignd_pid "$pid_big"
 # A Prometheus scrape of 10k experiments' series leaves garbage that glibc keeps: shown apart.
 metrics_bytes=$(curl -s "http://127.0.0.1:$(sed -n 's/^metrics_port=//p' "$tmp/big.port")/metrics" | wc -c)
 scraped_kb=$(sed -n 's/^VmRSS:\s*\([0-9]*\) kB/\1/p' "/proc/$(assignd_pid "$pid_big")/status")
-echo "config startup_ms=$startup_ms swap_ms=$swap_ms rss_kb=$rss_kb hwm_kb=$hwm_kb" \
+echo "config startup_ms=$startup_ms swap_ms=$swap_ms started_rss_kb=$started_rss_kb" \
+  "rss_kb=$rss_kb hwm_kb=$hwm_kb" \
   "metrics_bytes=$metrics_bytes scraped_rss_kb=$scraped_kb" >>"$results"
 kill "$pid_big"
 
