@@ -33,7 +33,9 @@ class LatencyHistogram {
   uint64_t count() const { return total_; }
   uint64_t min() const { return total_ == 0 ? 0 : min_; }
   uint64_t max() const { return max_; }
-  double mean() const { return total_ == 0 ? 0 : static_cast<double>(sum_) / static_cast<double>(total_); }
+  double mean() const {
+    return total_ == 0 ? 0 : static_cast<double>(sum_) / static_cast<double>(total_);
+  }
 
   // The smallest bucket upper bound at or below which a fraction `q` (0..1) of the values lie,
   // clamped to [min, max]. 0 when empty.

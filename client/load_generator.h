@@ -47,10 +47,10 @@ struct LoadResult {
   uint64_t errors = 0;
   std::array<uint64_t, 17> errors_by_code{};  // by gRPC status code
   uint64_t backlogged = 0;                    // open loop: calls that waited for a free slot
-  uint64_t calls_total = 0;  // every completed call, warm-up included (for CPU per call)
+  uint64_t calls_total = 0;       // every completed call, warm-up included (for CPU per call)
   double client_cpu_seconds = 0;  // this process's CPU time (user + system) during the run
-  LatencyHistogram latency;  // ns, from the time the call was due (== sent in closed loop)
-  LatencyHistogram service;  // ns, from the time the call was actually sent
+  LatencyHistogram latency;       // ns, from the time the call was due (== sent in closed loop)
+  LatencyHistogram service;       // ns, from the time the call was actually sent
 
   double qps() const { return seconds > 0 ? static_cast<double>(ok + errors) / seconds : 0; }
 };
