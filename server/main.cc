@@ -8,6 +8,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "server/app/log.h"
 #include "server/app/server.h"
 #include "server/config/blend_overrides.h"
@@ -44,6 +45,9 @@ ABSL_FLAG(std::string, tls_cert, "",
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA bundle; if set, every client must present a certificate it signed (mTLS).");
+ABSL_FLAG(bool, request_metrics, true,
+          "Count exposures, fallbacks, requests and latency per request. false only to measure "
+          "what they cost (bench/run.sh); the config and reload metrics stay.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, write the bound ports here (grpc_port=N, metrics_port=M) once listening.");
 ABSL_FLAG(std::string, exposure_log, "",
@@ -131,6 +135,7 @@ int main(int argc, char** argv) {
                  .key_path = absl::GetFlag(FLAGS_tls_key),
                  .client_ca_path = absl::GetFlag(FLAGS_tls_client_ca)};
   options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.request_metrics = absl::GetFlag(FLAGS_request_metrics);
   options.blend_overrides = *std::move(overrides);
   options.exposure_log.path = absl::GetFlag(FLAGS_exposure_log);
   const std::string user_mode = absl::GetFlag(FLAGS_exposure_log_user);
@@ -150,6 +155,10 @@ int main(int argc, char** argv) {
   options.exposure_log.include_fallbacks = absl::GetFlag(FLAGS_exposure_log_fallbacks);
   options.exposure_log.queue_capacity = absl::GetFlag(FLAGS_exposure_log_queue);
 
+  // Debian's abseil is built without NDEBUG, so every absl::Mutex lock (gRPC locks them on every
+  // call) runs the deadlock-cycle detector: ~5% of assignd's CPU at saturation under perf.
+  // Release builds of abseil have it off; so do we, before any thread starts.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // Before any thread exists, so every thread inherits the mask and only sigwait sees them.
   assignd::app::BlockServerSignals();
   absl::StatusOr<std::unique_ptr<assignd::app::Server>> server =

@@ -30,6 +30,8 @@ struct Options {
   // wait in the client until a stream frees up.
   int max_concurrent_streams = 100;
   TlsFiles tls;
+  // false: skip per-request metrics (exposures, fallbacks, requests, latency); for benchmarks.
+  bool request_metrics = true;
   // If set, "grpc_port=N\nmetrics_port=M\n" is written here once both ports are bound (tests use
   // port 0 and read the real ports back).
   std::string port_file;

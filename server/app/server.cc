@@ -116,7 +116,8 @@ absl::Status Server::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   if (absl::Status opened = OpenExposureLog(); !opened.ok()) return opened;
   service_ = std::make_unique<service::AssignmentService>(store_, *metrics_, status_board_,
-                                                          options_.limits, exposure_log_.get());
+                                                          options_.limits, exposure_log_.get(),
+                                                          options_.request_metrics);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.grpc_address, *credentials, &grpc_port_);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);

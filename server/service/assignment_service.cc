@@ -16,12 +16,19 @@ namespace {
 namespace pb = ::assignment::v1;
 using Clock = std::chrono::steady_clock;
 
-// Records the call's outcome and finishes it with `status`.
+// Records the call's outcome (unless `metrics` is null) and finishes it with `status`.
+// The start time of a call, read only when it will be recorded.
+Clock::time_point Now(const metrics::ServerMetrics* metrics) {
+  return metrics != nullptr ? Clock::now() : Clock::time_point();
+}
+
 grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
-                                 metrics::ServerMetrics& metrics, metrics::Method method,
+                                 metrics::ServerMetrics* metrics, metrics::Method method,
                                  Clock::time_point start, const absl::Status& status) {
-  const std::chrono::duration<double> elapsed = Clock::now() - start;
-  metrics.RecordRequest(method, static_cast<int>(status.code()), elapsed.count());
+  if (metrics != nullptr) {
+    const std::chrono::duration<double> elapsed = Clock::now() - start;
+    metrics->RecordRequest(method, static_cast<int>(status.code()), elapsed.count());
+  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
@@ -64,12 +71,12 @@ using Attributes = google::protobuf::Map<std::string, std::string>;
 // Decides for one validated user, counts the answer (metrics, SRM sketch, segments, exposure log)
 // and writes it to `out`.
 void AssignAndCount(const ServingState& state, const core::NamespaceRoute& route,
-                    std::string_view user_id, const Attributes& attributes,
+                    std::string_view user_id, const Attributes& attributes, bool count,
                     exposure_log::ExposureLog* log, pb::AssignResponse* out) {
   const core::Assignment a = core::AssignUser(route, user_id);
   const metrics::RouteCounters& counters = state.counters[static_cast<size_t>(route.route_index)];
-  counters.Count(a);
-  if (a.in_experiment()) {
+  if (count) counters.Count(a);
+  if (count && a.in_experiment()) {
     counters.CountExposure(a.variant_index, user_id,
                            [&](const std::string& attribute) -> const std::string* {
                              const auto it = attributes.find(attribute);
@@ -99,7 +106,7 @@ void AssignAndCount(const ServingState& state, const core::NamespaceRoute& route
 grpc::ServerUnaryReactor* AssignmentService::Assign(grpc::CallbackServerContext* context,
                                                     const pb::AssignRequest* request,
                                                     pb::AssignResponse* response) {
-  const Clock::time_point start = Clock::now();
+  const Clock::time_point start = Now(metrics_);
   const ServingState* state = store_.Get();
   const absl::StatusOr<const core::NamespaceRoute*> route = FindRoute(state, request->namespace_());
   if (!route.ok())
@@ -108,8 +115,8 @@ grpc::ServerUnaryReactor* AssignmentService::Assign(grpc::CallbackServerContext*
       !valid.ok()) {
     return Finish(context, metrics_, metrics::Method::kAssign, start, valid);
   }
-  AssignAndCount(*state, **route, request->user_id(), request->attributes(), exposure_log_,
-                 response);
+  AssignAndCount(*state, **route, request->user_id(), request->attributes(), metrics_ != nullptr,
+                 exposure_log_, response);
   response->set_config_version(state->snapshot->version());
   return Finish(context, metrics_, metrics::Method::kAssign, start, absl::OkStatus());
 }
@@ -117,7 +124,7 @@ grpc::ServerUnaryReactor* AssignmentService::Assign(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* AssignmentService::BatchAssign(grpc::CallbackServerContext* context,
                                                          const pb::BatchAssignRequest* request,
                                                          pb::BatchAssignResponse* response) {
-  const Clock::time_point start = Clock::now();
+  const Clock::time_point start = Now(metrics_);
   const auto finish = [&](const absl::Status& status) {
     return Finish(context, metrics_, metrics::Method::kBatchAssign, start, status);
   };
@@ -141,7 +148,8 @@ grpc::ServerUnaryReactor* AssignmentService::BatchAssign(grpc::CallbackServerCon
   response->mutable_assignments()->Reserve(static_cast<int>(n));
   for (const std::string& user_id : request->user_ids()) {
     pb::AssignResponse* out = response->add_assignments();
-    AssignAndCount(*state, **route, user_id, request->attributes(), exposure_log_, out);
+    AssignAndCount(*state, **route, user_id, request->attributes(), metrics_ != nullptr,
+                   exposure_log_, out);
     out->set_config_version(state->snapshot->version());
   }
   response->set_config_version(state->snapshot->version());
@@ -151,7 +159,7 @@ grpc::ServerUnaryReactor* AssignmentService::BatchAssign(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* AssignmentService::ListExperiments(
     grpc::CallbackServerContext* context, const pb::ListExperimentsRequest* /*request*/,
     pb::ListExperimentsResponse* response) {
-  const Clock::time_point start = Clock::now();
+  const Clock::time_point start = Now(metrics_);
   const ServingState* state = store_.Get();
   if (state == nullptr) {
     return Finish(context, metrics_, metrics::Method::kListExperiments, start,
@@ -186,7 +194,7 @@ grpc::ServerUnaryReactor* AssignmentService::ListExperiments(
 grpc::ServerUnaryReactor* AssignmentService::GetConfigStatus(
     grpc::CallbackServerContext* context, const pb::GetConfigStatusRequest* /*request*/,
     pb::GetConfigStatusResponse* response) {
-  const Clock::time_point start = Clock::now();
+  const Clock::time_point start = Now(metrics_);
   const ConfigStatus status = status_board_.Get();
   response->set_config_version(status.version);
   response->set_config_path(status.config_path);

@@ -21,11 +21,14 @@ struct ServiceLimits {
 class AssignmentService final : public assignment::v1::AssignmentService::CallbackService {
  public:
   // `exposure_log` may be null (no exposure log); it must outlive the service.
+  // `request_metrics` false skips the per-request metrics (exposure/fallback counters, SRM
+  // sketches, segments, request counter and latency histogram): only for measuring what they cost
+  // (bench/run.sh).
   AssignmentService(const ServingStateStore& store, metrics::ServerMetrics& metrics,
                     const ConfigStatusBoard& status_board, ServiceLimits limits,
-                    exposure_log::ExposureLog* exposure_log = nullptr)
+                    exposure_log::ExposureLog* exposure_log = nullptr, bool request_metrics = true)
       : store_(store),
-        metrics_(metrics),
+        metrics_(request_metrics ? &metrics : nullptr),
         status_board_(status_board),
         limits_(limits),
         exposure_log_(exposure_log) {}
@@ -45,7 +48,7 @@ class AssignmentService final : public assignment::v1::AssignmentService::Callba
 
  private:
   const ServingStateStore& store_;
-  metrics::ServerMetrics& metrics_;
+  metrics::ServerMetrics* const metrics_;  // null: request metrics off
   const ConfigStatusBoard& status_board_;
   const ServiceLimits limits_;
   exposure_log::ExposureLog* const exposure_log_;

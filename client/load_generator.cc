@@ -1,0 +1,310 @@
+#include "client/load_generator.h"
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "assignment/v1/assignment.grpc.pb.h"
+#include "client/zipf_sampler.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
+
+namespace assignd::client {
+namespace {
+
+namespace pb = ::assignment::v1;
+using Clock = std::chrono::steady_clock;
+
+uint64_t Nanos(Clock::duration d) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+}
+
+// splitmix64: a fast, well-mixed generator; one per slot, so no sharing between threads.
+struct Rng {
+  uint64_t state;
+  uint64_t Next() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double Uniform01() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+};
+
+class Runner;
+
+// One call at a time: a slot's fields are touched only by the thread running its current call's
+// start or completion, which happen one after the other.
+struct Slot {
+  Runner* runner = nullptr;
+  pb::AssignmentService::Stub* stub = nullptr;
+  std::optional<grpc::ClientContext> context;  // gRPC needs a fresh one per call
+  pb::AssignRequest request;
+  pb::AssignResponse response;
+  Clock::time_point due;
+  Clock::time_point sent;
+  bool measured = false;
+  Rng rng{0};
+  uint64_t ok = 0;
+  uint64_t completed = 0;  // warm-up included
+  std::array<uint64_t, 17> errors{};
+  Clock::time_point last_done{};
+  LatencyHistogram latency;
+  LatencyHistogram service;
+};
+
+class Runner {
+ public:
+  explicit Runner(const LoadOptions& options)
+      : options_(options),
+        zipf_(std::max<uint64_t>(options.users, 1), options.zipf_exponent),
+        timeout_(absl::ToChronoNanoseconds(options.timeout)) {}
+
+  absl::Status Connect();
+  LoadResult Run();
+
+ private:
+  void Issue(Slot& slot, Clock::time_point due);
+  void OnDone(Slot& slot, const grpc::Status& status);
+  void FillUserId(Slot& slot);
+  // Decides at issue time whether a call due at `due` belongs to the measured phase, and whether
+  // it should be issued at all.
+  bool Admit(Clock::time_point due, bool* measured);
+  void RunOpenLoop(std::vector<Slot*>& order);
+  void SlotIdle(Slot& slot);
+
+  const LoadOptions options_;
+  const ZipfSampler zipf_;
+  const std::chrono::nanoseconds timeout_;
+  std::vector<std::shared_ptr<grpc::Channel>> channels_;
+  std::vector<std::unique_ptr<pb::AssignmentService::Stub>> stubs_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+
+  Clock::time_point measure_start_;
+  Clock::time_point measure_end_;  // duration mode only
+  std::atomic<uint64_t> measured_tickets_{0};
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Slot*> idle_;  // slots with no call in flight
+  uint64_t backlogged_ = 0;  // written by the pacer thread only
+};
+
+absl::Status Runner::Connect() {
+  for (int c = 0; c < options_.channels; ++c) {
+    grpc::ChannelArguments args;
+    // A private subchannel pool per channel: otherwise channels to one target share a single
+    // TCP connection and "M channels" would mean one.
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    // No retry bookkeeping on the client: it shares the machine's cores with the server.
+    args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+    channels_.push_back(
+        grpc::CreateCustomChannel(options_.target, grpc::InsecureChannelCredentials(), args));
+    stubs_.push_back(pb::AssignmentService::NewStub(channels_.back()));
+  }
+  const auto deadline = std::chrono::system_clock::now() + timeout_;
+  for (const auto& channel : channels_) {
+    if (!channel->WaitForConnected(deadline)) {
+      return absl::UnavailableError(absl::StrCat("cannot connect to ", options_.target));
+    }
+  }
+  for (int i = 0; i < options_.concurrency; ++i) {
+    auto slot = std::make_unique<Slot>();
+    slot->runner = this;
+    slot->stub = stubs_[static_cast<size_t>(i % options_.channels)].get();
+    slot->request.set_namespace_(options_.ns);
+    slot->rng.state = options_.seed * 0x100000001B3ull + static_cast<uint64_t>(i);
+    slots_.push_back(std::move(slot));
+  }
+  return absl::OkStatus();
+}
+
+void Runner::FillUserId(Slot& slot) {
+  uint64_t k;
+  if (options_.distribution == UserDistribution::kZipf) {
+    k = zipf_.Sample([&] { return slot.rng.Uniform01(); }) - 1;
+  } else {
+    k = options_.users <= 1 ? 0 : slot.rng.Next() % options_.users;
+  }
+  char buf[32] = "user-";
+  const auto [end, ec] = std::to_chars(buf + 5, buf + sizeof(buf), k);
+  // Assigns into the message's existing string: no allocation after the first call.
+  slot.request.set_user_id(buf, static_cast<size_t>(end - buf));
+}
+
+bool Runner::Admit(Clock::time_point due, bool* measured) {
+  *measured = false;
+  if (due < measure_start_) return true;  // warm-up
+  if (options_.requests > 0) {
+    if (measured_tickets_.fetch_add(1, std::memory_order_relaxed) >= options_.requests) {
+      return false;
+    }
+    *measured = true;
+    return true;
+  }
+  if (due >= measure_end_) return false;
+  *measured = true;
+  return true;
+}
+
+void Runner::Issue(Slot& slot, Clock::time_point due) {
+  FillUserId(slot);
+  slot.context.reset();
+  slot.context.emplace();
+  slot.due = due;
+  slot.sent = Clock::now();
+  slot.context->set_deadline(std::chrono::system_clock::now() + timeout_);
+  slot.stub->async()->Assign(&*slot.context, &slot.request, &slot.response,
+                             [&slot](grpc::Status status) { slot.runner->OnDone(slot, status); });
+}
+
+void Runner::OnDone(Slot& slot, const grpc::Status& status) {
+  const Clock::time_point done = Clock::now();
+  ++slot.completed;
+  if (slot.measured) {
+    if (status.ok()) {
+      ++slot.ok;
+    } else {
+      ++slot.errors[static_cast<size_t>(status.error_code()) % slot.errors.size()];
+    }
+    slot.latency.Record(Nanos(done - slot.due));
+    slot.service.Record(Nanos(done - slot.sent));
+    slot.last_done = std::max(slot.last_done, done);
+  }
+  if (options_.rate > 0) {
+    SlotIdle(slot);
+    return;
+  }
+  // Closed loop: the next call starts now, from this completion.
+  bool measured = false;
+  if (Admit(done, &measured)) {
+    slot.measured = measured;
+    Issue(slot, done);
+    return;
+  }
+  SlotIdle(slot);
+}
+
+void Runner::SlotIdle(Slot& slot) {
+  // Notified under the lock: once the last slot is idle, Run returns and the Runner is destroyed,
+  // so nothing here may touch it after the unlock.
+  std::lock_guard<std::mutex> lock(mu_);
+  idle_.push_back(&slot);
+  cv_.notify_all();
+}
+
+void Runner::RunOpenLoop(std::vector<Slot*>& order) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    idle_ = order;
+  }
+  // Sleep with 1 us slack instead of Linux's default 50 us, so calls go out close to when due.
+  prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+  const Clock::time_point start = Clock::now();
+  const double interval_ns = 1e9 / options_.rate;
+  for (uint64_t k = 0;; ++k) {
+    const Clock::time_point due =
+        start +
+        std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(k) * interval_ns));
+    bool measured = false;
+    if (!Admit(due, &measured)) break;
+    if (due > Clock::now()) std::this_thread::sleep_until(due);
+    Slot* slot;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (idle_.empty()) {
+        // Every slot is busy: this call starts late, and its latency (from `due`) says so.
+        if (measured) ++backlogged_;
+        cv_.wait(lock, [&] { return !idle_.empty(); });
+      }
+      slot = idle_.back();
+      idle_.pop_back();
+    }
+    slot->measured = measured;
+    Issue(*slot, due);
+  }
+}
+
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+LoadResult Runner::Run() {
+  const double cpu_start = ProcessCpuSeconds();
+  const Clock::time_point start = Clock::now();
+  measure_start_ = start + absl::ToChronoNanoseconds(options_.warmup);
+  measure_end_ = measure_start_ + absl::ToChronoNanoseconds(options_.duration);
+  std::vector<Slot*> order;
+  for (auto& slot : slots_) order.push_back(slot.get());
+
+  if (options_.rate > 0) {
+    RunOpenLoop(order);
+  } else {
+    for (Slot* slot : order) {
+      bool measured = false;
+      if (!Admit(start, &measured)) {
+        SlotIdle(*slot);
+        continue;
+      }
+      slot->measured = measured;
+      Issue(*slot, start);
+    }
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return idle_.size() == slots_.size(); });
+  }
+
+  LoadResult result;
+  Clock::time_point last_done = measure_start_;
+  for (const auto& slot : slots_) {
+    result.ok += slot->ok;
+    result.calls_total += slot->completed;
+    for (size_t c = 0; c < slot->errors.size(); ++c) {
+      result.errors_by_code[c] += slot->errors[c];
+      result.errors += slot->errors[c];
+    }
+    result.latency.Merge(slot->latency);
+    result.service.Merge(slot->service);
+    last_done = std::max(last_done, slot->last_done);
+  }
+  result.seconds = std::chrono::duration<double>(last_done - measure_start_).count();
+  result.backlogged = backlogged_;
+  result.client_cpu_seconds = ProcessCpuSeconds() - cpu_start;
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<LoadResult> RunLoad(const LoadOptions& options) {
+  if (options.channels < 1) return absl::InvalidArgumentError("channels must be >= 1");
+  if (options.concurrency < 1) return absl::InvalidArgumentError("concurrency must be >= 1");
+  if (options.rate < 0) return absl::InvalidArgumentError("rate must be >= 0");
+  if (options.requests == 0 && options.duration <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("need a positive duration or a request count");
+  }
+  if (options.distribution == UserDistribution::kZipf && !(options.zipf_exponent > 0)) {
+    return absl::InvalidArgumentError("zipf exponent must be > 0");
+  }
+  auto runner = std::make_unique<Runner>(options);
+  if (absl::Status connected = runner->Connect(); !connected.ok()) return connected;
+  return runner->Run();
+}
+
+}  // namespace assignd::client
