@@ -4,8 +4,8 @@
 #include <map>
 #include <utility>
 
-#include "server/core/bucket_ranges.h"
 #include "absl/container/flat_hash_set.h"
+#include "server/core/bucket_ranges.h"
 
 namespace assignd::metrics {
 namespace {
@@ -56,11 +56,10 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
                           .Name("assignd_config_reloads_total")
                           .Help("Config load attempts by result (success, failure).")
                           .Register(*registry_)),
-      last_reload_success_family_(
-          prometheus::BuildGauge()
-              .Name("assignd_config_last_reload_success_timestamp_seconds")
-              .Help("Unix time of the last successful config load.")
-              .Register(*registry_)),
+      last_reload_success_family_(prometheus::BuildGauge()
+                                      .Name("assignd_config_last_reload_success_timestamp_seconds")
+                                      .Help("Unix time of the last successful config load.")
+                                      .Register(*registry_)),
       last_reload_ok_family_(prometheus::BuildGauge()
                                  .Name("assignd_config_last_reload_successful")
                                  .Help("1 if the last config load attempt succeeded, 0 if it was "
