@@ -12,7 +12,7 @@
 #include "absl/time/clock.h"
 #include "client/assign_client.h"
 #include "gtest/gtest.h"
-#include "tests/integration/server_process.h"
+#include "tests/integration/server_fixture.h"
 #include "tests/integration/test_configs.h"
 
 namespace assignd::testing {
@@ -31,27 +31,8 @@ constexpr char kOneExperiment[] = R"(experiments:
       - {name: challenger_a, weight: 60, blend: {alpha: 0.50, beta: 0.35, gamma: 0.15}}
 )";
 
-class MetricsTest : public ::testing::Test {
+class MetricsTest : public ServerFixture {
  protected:
-  void StartServer(const std::string& yaml, std::vector<std::string> extra_flags = {}) {
-    config_path_ = MakeTempDir() + "/experiments.yaml";
-    WriteFile(config_path_, yaml);
-    absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-        ServerProcess::Start({config_path_, std::move(extra_flags), {}});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    absl::StatusOr<std::unique_ptr<client::AssignClient>> c = client::AssignClient::Create(
-        {.target = server_->grpc_target(), .timeout = absl::Seconds(5)});
-    ASSERT_TRUE(c.ok()) << c.status();
-    client_ = *std::move(c);
-  }
-
-  std::string Metrics() {
-    absl::StatusOr<std::string> body = HttpGet(server_->metrics_port(), "/metrics");
-    EXPECT_TRUE(body.ok()) << body.status();
-    return body.value_or("");
-  }
-
   // Number of samples of `name` in the exposition.
   static int SampleCount(const std::string& exposition, const std::string& name) {
     int count = 0;
@@ -61,10 +42,6 @@ class MetricsTest : public ::testing::Test {
     }
     return count;
   }
-
-  std::string config_path_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<client::AssignClient> client_;
 };
 
 TEST_F(MetricsTest, ConfigGaugesDescribeTheConfigBeingServedAfterAReload) {

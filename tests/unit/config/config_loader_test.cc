@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/config/config_version.h"
+#include "tests/unit/config/valid_config_yaml.h"
 
 namespace assignd::config {
 namespace {
@@ -22,15 +23,7 @@ using ::testing::MatchesRegex;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
-constexpr char kValid[] = R"(experiments:
-  - key: exp_a
-    namespaces: [default]
-    ramp_percent: 50
-    fallback_variant: control
-    variants:
-      - {name: control, weight: 50, blend: {alpha: 0.6, beta: 0.3, gamma: 0.1}}
-      - {name: treatment, weight: 50, blend: {alpha: 0.5, beta: 0.35, gamma: 0.15}}
-)";
+constexpr const char* kValid = testing::kValidConfigYaml;
 
 BlendOverrides Overrides(std::string_view text) {
   absl::StatusOr<BlendOverrides> parsed = ParseBlendOverrides(text);

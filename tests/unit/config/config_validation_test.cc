@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/config/config_loader.h"
+#include "tests/unit/config/valid_config_yaml.h"
 
 namespace assignd::config {
 namespace {
@@ -24,15 +25,7 @@ using ::testing::IsEmpty;
 //   6: "    variants:"                       key 5; items at 7:7 and 8:7 ('-'), 7:9 and 8:9 ('{')
 //   7: name value 16, weight key 25, weight value 33, blend key 37, blend map 44, alpha key 45,
 //      alpha value 52, beta value 63, gamma value 75
-constexpr char kValid[] = R"(experiments:
-  - key: exp_a
-    namespaces: [default]
-    ramp_percent: 50
-    fallback_variant: control
-    variants:
-      - {name: control, weight: 50, blend: {alpha: 0.6, beta: 0.3, gamma: 0.1}}
-      - {name: treatment, weight: 50, blend: {alpha: 0.5, beta: 0.35, gamma: 0.15}}
-)";
+constexpr const char* kValid = testing::kValidConfigYaml;
 
 // kValid with `from` (which must occur exactly once) replaced by `to`.
 std::string With(std::string_view from, std::string_view to) {

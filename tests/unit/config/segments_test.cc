@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/config/config_loader.h"
+#include "tests/unit/config/valid_config_yaml.h"
 
 namespace assignd::config {
 namespace {
@@ -15,15 +16,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-constexpr char kExperiments[] = R"(experiments:
-  - key: exp_a
-    namespaces: [default]
-    ramp_percent: 50
-    fallback_variant: control
-    variants:
-      - {name: control, weight: 50, blend: {alpha: 0.6, beta: 0.3, gamma: 0.1}}
-      - {name: treatment, weight: 50, blend: {alpha: 0.5, beta: 0.35, gamma: 0.15}}
-)";
+constexpr const char* kExperiments = testing::kValidConfigYaml;
 
 // kExperiments (lines 1..8) followed by `segments_yaml` from line 9 on.
 std::vector<std::string> Errors(std::string_view segments_yaml) {
