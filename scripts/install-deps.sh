@@ -9,7 +9,7 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev prometheus-cpp-dev libyaml-cpp-dev libboost-math-dev libssl-dev
+  libabsl-dev prometheus-cpp-dev libyaml-dev libyaml-cpp-dev libboost-math-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
@@ -19,7 +19,7 @@ test_pkgs=(
 # Every package that owns a library assignd or assignctl links directly (tests/deploy checks this
 # against ldd), except libc6/libgcc-s1/libstdc++6, which debian:bookworm already has.
 runtime_pkgs=(
-  libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libyaml-cpp0.7 libprometheus-cpp-pull1.0
+  libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libyaml-0-2 libprometheus-cpp-pull1.0
   libprometheus-cpp-core1.0 libssl3 ca-certificates
 )
 

@@ -9,9 +9,9 @@
 #include "server/core/experiment.h"
 #include "server/core/snapshot.h"
 
-// YAML experiments file -> validated core::Config. yaml-cpp throws; nothing escapes this layer:
-// every problem is an InvalidArgument whose message lists one "path:line:column: what" per line
-// (1-based), so `assignd --check` and the reload log can show all of them at once.
+// YAML experiments file -> validated core::Config. Nothing throws out of this layer: every problem
+// is an InvalidArgument whose message lists one "path:line:column: what" per line (1-based), so
+// `assignd --check` and the reload log can show all of them at once.
 namespace assignd::config {
 
 // Parses and validates `yaml_text`; `path` only names the file in messages. `overrides`

@@ -32,7 +32,7 @@ std::string Quoted(std::string_view text) {
   return absl::StrCat("'", escaped, shown.size() < text.size() ? "...'" : "'");
 }
 
-void ErrorList::Add(const YAML::Mark& mark, std::string_view message) {
+void ErrorList::Add(const yaml::Mark& mark, std::string_view message) {
   if (mark.is_null()) {
     errors_.push_back({INT_MAX - 1, absl::StrCat(path_, ": ", AsAbsl(message))});
     return;

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "yaml-cpp/mark.h"
+#include "server/config/yaml_mark.h"
 
 // Collects every problem found in one config load, so a broken file is fixed in one round trip
 // instead of one error per `assignd --check`.
@@ -15,9 +15,9 @@ class ErrorList {
  public:
   explicit ErrorList(std::string_view path) : path_(path) {}
 
-  // "path:line:column: message", with yaml-cpp's 0-based mark shown 1-based. A null mark (an
-  // exception that carried none) gives "path: message".
-  void Add(const YAML::Mark& mark, std::string_view message);
+  // "path:line:column: message", with the 0-based mark shown 1-based. A null mark gives
+  // "path: message".
+  void Add(const yaml::Mark& mark, std::string_view message);
   // `message` exactly as given, for problems outside the file (BLEND_WEIGHTS_OVERRIDES).
   void AddUnlocated(std::string_view message);
 

@@ -54,8 +54,8 @@ void ReadNamespaces(const Field& field, ExperimentEntry& entry, ErrorList& error
     return;
   }
   absl::flat_hash_set<std::string> seen;
-  for (const YAML::Node& item : field.value) {
-    const Field ns_field{"namespace", item, item.Mark()};
+  for (const yaml::Node item : field.value.SequenceItems()) {
+    const Field ns_field{"namespace", item, item.GetMark()};
     std::optional<std::string> ns = ReadString(ns_field, errors);
     if (!ns) continue;
     if (const absl::Status valid = core::ValidateNamespace(*ns); !valid.ok()) {
@@ -109,7 +109,7 @@ std::string VariantList(const std::vector<core::Variant>& variants) {
 
 // Index of the variant called `name`, or reports "<what> names unknown variant ..." at `mark`.
 std::optional<int> VariantIndex(const std::vector<core::Variant>& variants, std::string_view name,
-                                const YAML::Mark& mark, std::string_view what, ErrorList& errors) {
+                                const yaml::Mark& mark, std::string_view what, ErrorList& errors) {
   for (size_t i = 0; i < variants.size(); ++i) {
     if (!name.empty() && variants[i].name == name) return static_cast<int>(i);
   }
@@ -129,9 +129,9 @@ void ReadOverrides(const Field& field, const std::vector<core::Variant>* variant
     return;
   }
   absl::flat_hash_map<std::string, int> first_line;
-  for (const auto& entry : field.value) {
-    const Field user_field{"override user id", entry.first, entry.first.Mark()};
-    const Field variant_field{"override variant", entry.second, entry.first.Mark()};
+  for (const yaml::Entry entry : field.value.MapEntries()) {
+    const Field user_field{"override user id", entry.first, entry.first.GetMark()};
+    const Field variant_field{"override variant", entry.second, entry.first.GetMark()};
     const std::optional<std::string> user = ReadString(user_field, errors);
     const std::optional<std::string> variant = ReadString(variant_field, errors);
     if (!user) continue;
@@ -156,7 +156,7 @@ void ReadOverrides(const Field& field, const std::vector<core::Variant>* variant
 
 }  // namespace
 
-ExperimentEntry ReadExperiment(const YAML::Node& node, ErrorList& errors) {
+ExperimentEntry ReadExperiment(const yaml::Node& node, ErrorList& errors) {
   ExperimentEntry entry;
   core::Experiment& experiment = entry.experiment;
   const std::optional<MapFields> map = MapFields::Read(node, "experiment", kExperimentKeys, errors);

@@ -10,7 +10,7 @@ namespace assignd::config {
 void CheckExperimentSet(const std::vector<ExperimentEntry>& entries, ErrorList& errors) {
   absl::flat_hash_map<std::string, const ExperimentEntry*> by_key;
   // namespace -> the active experiment serving it and where it says so
-  absl::flat_hash_map<std::string, std::pair<const ExperimentEntry*, YAML::Mark>> server;
+  absl::flat_hash_map<std::string, std::pair<const ExperimentEntry*, yaml::Mark>> server;
   for (const ExperimentEntry& entry : entries) {
     const std::string& key = entry.experiment.key;
     if (entry.has_key) {
@@ -24,7 +24,7 @@ void CheckExperimentSet(const std::vector<ExperimentEntry>& entries, ErrorList& 
     if (!entry.experiment.active) continue;
     for (size_t i = 0; i < entry.experiment.namespaces.size(); ++i) {
       const std::string& ns = entry.experiment.namespaces[i];
-      const YAML::Mark& mark = entry.namespace_marks[i];
+      const yaml::Mark& mark = entry.namespace_marks[i];
       const auto [it, inserted] = server.try_emplace(ns, &entry, mark);
       if (!inserted) {
         const auto& [first, first_mark] = it->second;

@@ -44,8 +44,8 @@ std::vector<std::string> ReadValues(const Field& field, ErrorList& errors) {
     return values;
   }
   absl::flat_hash_map<std::string, int> first_line;
-  for (const YAML::Node& item : field.value) {
-    const Field value_field{"segment value", item, item.Mark()};
+  for (const yaml::Node item : field.value.SequenceItems()) {
+    const Field value_field{"segment value", item, item.GetMark()};
     std::optional<std::string> value = ReadName(value_field, errors);
     if (!value) continue;
     if (*value == core::Segment::kOtherValue) {
@@ -78,7 +78,7 @@ std::vector<core::Segment> ReadSegments(const Field& field, ErrorList& errors) {
     return segments;
   }
   absl::flat_hash_map<std::string, int> first_line;
-  for (const YAML::Node& node : field.value) {
+  for (const yaml::Node node : field.value.SequenceItems()) {
     const std::optional<MapFields> map = MapFields::Read(node, "segment", kSegmentKeys, errors);
     if (!map) continue;
     core::Segment segment;

@@ -32,12 +32,12 @@ std::optional<double> ReadNonNegative(const MapFields& map, std::string_view nam
 
 struct VariantRead {
   core::Variant variant;
-  YAML::Mark name_mark;
+  yaml::Mark name_mark;
   bool has_name = false;
   bool has_weight = false;
 };
 
-VariantRead ReadVariant(const YAML::Node& node, ErrorList& errors) {
+VariantRead ReadVariant(const yaml::Node& node, ErrorList& errors) {
   VariantRead result;
   const std::optional<MapFields> map = MapFields::Read(node, "variant", kVariantKeys, errors);
   if (!map) return result;
@@ -89,7 +89,7 @@ std::optional<std::vector<core::Variant>> ReadVariants(const Field& field, Error
   absl::flat_hash_map<std::string, int> first_line;  // variant name -> 1-based line
   double weight_sum = 0;
   bool all_weights_read = true;
-  for (const YAML::Node& node : field.value) {
+  for (const yaml::Node node : field.value.SequenceItems()) {
     VariantRead read = ReadVariant(node, errors);
     all_weights_read = all_weights_read && read.has_weight;
     weight_sum += read.variant.weight_percent;

@@ -28,34 +28,33 @@ std::string UnknownKeyMessage(std::string_view key, std::span<const std::string_
 
 }  // namespace
 
-std::optional<MapFields> MapFields::Read(const YAML::Node& node, std::string_view what,
+std::optional<MapFields> MapFields::Read(const yaml::Node& node, std::string_view what,
                                          std::span<const std::string_view> known,
                                          ErrorList& errors) {
   if (!node.IsMap()) {
-    errors.Add(node.Mark(), absl::StrCat(AsAbsl(what), " must be a map, got ", Describe(node)));
+    errors.Add(node.GetMark(), absl::StrCat(AsAbsl(what), " must be a map, got ", Describe(node)));
     return std::nullopt;
   }
   MapFields result;
-  result.mark_ = node.Mark();
-  // Range-for keeps each entry alive; yaml-cpp's `it->first` refers into a temporary proxy.
-  for (const auto& entry : node) {
-    const YAML::Node& key = entry.first;
+  result.mark_ = node.GetMark();
+  for (const yaml::Entry entry : node.MapEntries()) {
+    const yaml::Node& key = entry.first;
     if (!key.IsScalar()) {
-      errors.Add(key.Mark(), absl::StrCat("keys must be strings, got ", Describe(key)));
+      errors.Add(key.GetMark(), absl::StrCat("keys must be strings, got ", Describe(key)));
       continue;
     }
-    const std::string& text = key.Scalar();
+    const std::string_view text = key.Scalar();
     const auto known_it = std::find(known.begin(), known.end(), text);
     if (known_it == known.end()) {
-      errors.Add(key.Mark(), UnknownKeyMessage(text, known));
+      errors.Add(key.GetMark(), UnknownKeyMessage(text, known));
       continue;
     }
     if (const Field* first = result.Find(text)) {
-      errors.Add(key.Mark(), absl::StrCat("duplicate key ", Quoted(text), " (first at line ",
-                                          first->key_mark.line + 1, ")"));
+      errors.Add(key.GetMark(), absl::StrCat("duplicate key ", Quoted(text), " (first at line ",
+                                             first->key_mark.line + 1, ")"));
       continue;
     }
-    result.fields_.push_back({*known_it, entry.second, key.Mark()});
+    result.fields_.push_back({*known_it, entry.second, key.GetMark()});
   }
   return result;
 }
@@ -73,17 +72,16 @@ const Field* MapFields::Require(std::string_view name, ErrorList& errors) const 
   return field;
 }
 
-std::string Describe(const YAML::Node& node) {
+std::string Describe(const yaml::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Sequence:
+    case yaml::NodeType::kSequence:
       return "a list";
-    case YAML::NodeType::Map:
+    case yaml::NodeType::kMap:
       return "a map";
-    case YAML::NodeType::Scalar:
+    case yaml::NodeType::kScalar:
       if (node.Tag() == kPlainTag) return Quoted(node.Scalar());
       return absl::StrCat("the string ", Quoted(node.Scalar()));
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
+    case yaml::NodeType::kNull:
       break;
   }
   return "an empty value";
@@ -95,11 +93,11 @@ std::optional<std::string> ReadString(const Field& field, ErrorList& errors) {
                absl::StrCat(AsAbsl(field.name), " must be a string, got ", Describe(field.value)));
     return std::nullopt;
   }
-  return field.value.Scalar();
+  return std::string(field.value.Scalar());
 }
 
 std::optional<double> ReadNumber(const Field& field, ErrorList& errors) {
-  const YAML::Node& node = field.value;
+  const yaml::Node& node = field.value;
   std::optional<double> value;
   if (node.IsScalar() &&
       (node.Tag() == kPlainTag || node.Tag() == kIntTag || node.Tag() == kFloatTag)) {
@@ -119,9 +117,9 @@ std::optional<double> ReadNumber(const Field& field, ErrorList& errors) {
 }
 
 std::optional<bool> ReadBool(const Field& field, ErrorList& errors) {
-  const YAML::Node& node = field.value;
+  const yaml::Node& node = field.value;
   if (node.IsScalar() && (node.Tag() == kPlainTag || node.Tag() == kBoolTag)) {
-    const std::string& text = node.Scalar();
+    const std::string_view text = node.Scalar();
     if (text == "true" || text == "True" || text == "TRUE") return true;
     if (text == "false" || text == "False" || text == "FALSE") return false;
   }

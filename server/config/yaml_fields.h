@@ -7,21 +7,21 @@
 #include <vector>
 
 #include "server/config/error_list.h"
-#include "yaml-cpp/yaml.h"
+#include "server/config/yaml_tree.h"
 
-// Strict, typed access to yaml-cpp nodes. yaml-cpp's own as<T>() converts too eagerly ("yes" is
-// a bool, a quoted "50" a number) and throws; these report to an ErrorList and return nullopt.
+// Strict, typed access to YAML nodes: "yes" is not a bool and a quoted "50" not a number; problems
+// are reported to an ErrorList (the functions return nullopt), never thrown.
 namespace assignd::config {
 
 // One `name: value` of a YAML map, or one list item (then `name` labels it in messages).
 struct Field {
   std::string_view name;
-  YAML::Node value;
-  YAML::Mark key_mark;
+  yaml::Node value;
+  yaml::Mark key_mark;
 
-  // Where problems with the value point: the value, or its key when the value is empty, because
-  // yaml-cpp marks an empty value at the start of the next line.
-  YAML::Mark mark() const { return value.IsNull() ? key_mark : value.Mark(); }
+  // Where problems with the value point: the value, or its key when the value is empty (an empty
+  // value's own mark is wherever the parser noticed it, often the next line).
+  const yaml::Mark& mark() const { return value.IsNull() ? key_mark : value.GetMark(); }
 };
 
 // The fields of one YAML map whose keys come from a fixed set.
@@ -31,7 +31,7 @@ class MapFields {
   // Reports to `errors`: a non-map (as "<what> must be a map"), keys that are not strings, unknown
   // keys (suggesting the closest known one) and repeated keys (the first one wins).
   // Returns nullopt only when `node` is not a map.
-  static std::optional<MapFields> Read(const YAML::Node& node, std::string_view what,
+  static std::optional<MapFields> Read(const yaml::Node& node, std::string_view what,
                                        std::span<const std::string_view> known, ErrorList& errors);
 
   // The field called `name`, or nullptr when absent.
@@ -39,16 +39,16 @@ class MapFields {
   // Like Find, but an absent field is reported as "missing required key '<name>'" at the map.
   const Field* Require(std::string_view name, ErrorList& errors) const;
 
-  const YAML::Mark& mark() const { return mark_; }
+  const yaml::Mark& mark() const { return mark_; }
 
  private:
-  YAML::Mark mark_;
+  yaml::Mark mark_;
   std::vector<Field> fields_;
 };
 
 // How a node looks, for "got ..." in messages: "an empty value", "a list", "a map",
 // "'abc'" for a plain scalar, "the string '50'" for a quoted one.
-std::string Describe(const YAML::Node& node);
+std::string Describe(const yaml::Node& node);
 
 // A scalar's text (plain or quoted; may be empty). Anything else is an error.
 std::optional<std::string> ReadString(const Field& field, ErrorList& errors);

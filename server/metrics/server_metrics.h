@@ -68,7 +68,7 @@ struct RouteCounters {
   void CountExposure(int variant_index, std::string_view user_id,
                      absl::FunctionRef<const std::string*(const std::string&)> attribute) const {
     const auto variant = static_cast<size_t>(variant_index);
-    srm->distinct_users[variant]->Add(user_id);
+    srm->distinct_users[variant].Add(user_id);
     const size_t base = variant * segments->slot_count();
     for (size_t s = 0; s < segments->segment_count(); ++s) {
       segment_exposures[base + segments->Slot(s, attribute(segments->attribute(s)))]->Increment();

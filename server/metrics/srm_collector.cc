@@ -11,12 +11,8 @@ SrmRoute::SrmRoute(std::string ns_in, std::string experiment_in,
     : ns(std::move(ns_in)),
       experiment(std::move(experiment_in)),
       variants(std::move(variant_names)),
-      weights(std::move(variant_weights)) {
-  distinct_users.reserve(variants.size());
-  for (size_t i = 0; i < variants.size(); ++i) {
-    distinct_users.push_back(std::make_unique<HyperLogLog>());
-  }
-}
+      weights(std::move(variant_weights)),
+      distinct_users(std::make_unique<LazyHyperLogLog[]>(variants.size())) {}
 
 double SrmPValue(const std::vector<double>& distinct_users, const std::vector<double>& weights) {
   double total = 0;
@@ -62,7 +58,7 @@ std::vector<prometheus::MetricFamily> SrmCollector::Collect() const {
   for (const std::shared_ptr<const SrmRoute>& route : routes) {
     std::vector<double> estimates;
     for (size_t i = 0; i < route->variants.size(); ++i) {
-      estimates.push_back(route->distinct_users[i]->Estimate());
+      estimates.push_back(route->distinct_users[i].Estimate());
       prometheus::ClientMetric sample;
       sample.label = {{"experiment", route->experiment},
                       {"namespace", route->ns},

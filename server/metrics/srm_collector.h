@@ -8,7 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "prometheus/collectable.h"
 #include "prometheus/metric_family.h"
-#include "server/metrics/hyperloglog.h"
+#include "server/metrics/lazy_hyperloglog.h"
 
 // Live sample-ratio-mismatch (SRM) check. Per served route (namespace x experiment), request
 // threads add each exposed user to a HyperLogLog of its variant; at scrape time the collector
@@ -28,8 +28,8 @@ struct SrmRoute {
   std::string ns;
   std::string experiment;
   std::vector<std::string> variants;
-  std::vector<double> weights;                               // configured weight_percent
-  std::vector<std::unique_ptr<HyperLogLog>> distinct_users;  // by variant index
+  std::vector<double> weights;                        // configured weight_percent
+  std::unique_ptr<LazyHyperLogLog[]> distinct_users;  // by variant index
 
   SrmRoute(std::string ns_in, std::string experiment_in, std::vector<std::string> variant_names,
            std::vector<double> variant_weights);

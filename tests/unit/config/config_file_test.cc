@@ -152,7 +152,9 @@ TEST(LoadConfigFileTest, SyntaxErrorFixture) {
   const absl::StatusOr<core::Config> config = LoadConfigFile(path);
   ASSERT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(std::string(config.status().message()),
-            absl::StrCat(path, ":4:17: end of sequence flow not found"));
+            absl::StrCat(path,
+                         ":4:17: did not find expected ',' or ']' (while parsing a flow sequence "
+                         "that starts at line 3, column 17)"));
 }
 
 TEST(LoadConfigFileTest, MissingFileIsNotFound) {

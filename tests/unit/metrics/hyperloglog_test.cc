@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "server/metrics/lazy_hyperloglog.h"
 
 namespace assignd::metrics {
 namespace {
@@ -75,6 +76,37 @@ TEST(HyperLogLogTest, ConcurrentAddsEqualSequentialAdds) {
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(concurrent.Estimate(), sequential.Estimate());
+}
+
+TEST(LazyHyperLogLogTest, AllocatesOnFirstAddOnly) {
+  LazyHyperLogLog lazy;
+  EXPECT_FALSE(lazy.allocated());
+  EXPECT_EQ(lazy.Estimate(), 0);
+  EXPECT_FALSE(lazy.allocated());
+  lazy.Add("user-1");
+  EXPECT_TRUE(lazy.allocated());
+  HyperLogLog eager;
+  eager.Add("user-1");
+  EXPECT_EQ(lazy.Estimate(), eager.Estimate());
+}
+
+// Threads racing on the first Add must end up adding into one sketch: nothing is lost.
+TEST(LazyHyperLogLogTest, RacingFirstAddsShareOneSketch) {
+  constexpr int kThreads = 4;
+  constexpr int kUsers = 20000;
+  for (int round = 0; round < 20; ++round) {
+    LazyHyperLogLog lazy;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&lazy, t] {
+        for (int k = t; k < kUsers; k += kThreads) lazy.Add(absl::StrCat("u", k));
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    HyperLogLog sequential;
+    for (int i = 0; i < kUsers; ++i) sequential.Add(absl::StrCat("u", i));
+    ASSERT_EQ(lazy.Estimate(), sequential.Estimate()) << "round " << round;
+  }
 }
 
 TEST(StableHashTest, IsFixedAcrossRuns) {
