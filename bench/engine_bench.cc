@@ -137,7 +137,7 @@ void BM_RequestMetrics(benchmark::State& state) {
     auto snapshot = core::Snapshot::Create(*std::move(config));
     if (!snapshot.ok()) std::abort();
     static std::shared_ptr<const core::Snapshot> keep = *snapshot;
-    return new metrics::RouteCounterTable(metrics->ResolveRoutes(*keep));
+    return new metrics::RouteCounterTable(metrics->ResolveRoutes(keep));
   }();
   const core::Snapshot& snapshot = SnapshotWith(1);
   const core::NamespaceRoute* route = snapshot.Find("default");
@@ -203,14 +203,59 @@ void BM_SnapshotCreate10k(benchmark::State& state) {
 }
 BENCHMARK(BM_SnapshotCreate10k)->Unit(benchmark::kMillisecond);
 
+// Two different 10,000-experiment files on disk, removed at exit.
+const std::string* TwoLargeFiles() {
+  static const auto* paths = [] {
+    const std::string dir = TempDir();
+    auto* p =
+        new std::string[2]{dir + "/engine_bench_10k_a.yaml", dir + "/engine_bench_10k_b.yaml"};
+    std::ofstream(p[0]) << LargeYaml();
+    std::ofstream(p[1]) << MakeExperimentsYaml(kLargeConfig, 40);
+    std::atexit([] {
+      std::remove(TwoLargeFiles()[0].c_str());
+      std::remove(TwoLargeFiles()[1].c_str());
+    });
+    return p;
+  }();
+  return paths;
+}
+
+// The reload's first half: read, parse, validate, compact and build the snapshot.
+void BM_LoadSnapshot10k(benchmark::State& state) {
+  const std::string* paths = TwoLargeFiles();
+  int which = 0;
+  for (auto _ : state) {
+    absl::StatusOr<std::shared_ptr<const core::Snapshot>> snapshot =
+        config::LoadSnapshot(paths[which ^= 1]);
+    if (!snapshot.ok()) std::abort();
+    benchmark::DoNotOptimize(snapshot);
+  }
+}
+BENCHMARK(BM_LoadSnapshot10k)->Unit(benchmark::kMillisecond);
+
+// The reload's second half: metric handles for every route of a new snapshot (alternating two,
+// as reloads do), with the families already holding both configs' series.
+void BM_ResolveRoutes10k(benchmark::State& state) {
+  const std::string* paths = TwoLargeFiles();
+  const std::shared_ptr<const core::Snapshot> snapshots[2] = {*config::LoadSnapshot(paths[0]),
+                                                              *config::LoadSnapshot(paths[1])};
+  metrics::ServerMetrics metrics(std::make_shared<prometheus::Registry>());
+  metrics.ResolveRoutes(snapshots[0]);  // as the server's start-up load did
+  int which = 0;
+  const uint64_t before = AllocationCount();
+  for (auto _ : state) {
+    metrics::RouteCounterTable table = metrics.ResolveRoutes(snapshots[which ^= 1]);
+    benchmark::DoNotOptimize(table);
+  }
+  ReportAllocations(state, before);
+}
+BENCHMARK(BM_ResolveRoutes10k)->Unit(benchmark::kMillisecond);
+
 // What ConfigReloader::Reload does: read, parse and validate the file, build the snapshot
 // (config::LoadSnapshot), resolve its metric handles and publish it to readers. Alternates
 // between two different 10k files so every iteration is a real swap.
 void BM_ParseValidateSwap10k(benchmark::State& state) {
-  const std::string dir = TempDir();
-  const std::string paths[2] = {dir + "/engine_bench_10k_a.yaml", dir + "/engine_bench_10k_b.yaml"};
-  std::ofstream(paths[0]) << LargeYaml();
-  std::ofstream(paths[1]) << MakeExperimentsYaml(kLargeConfig, 40);
+  const std::string* paths = TwoLargeFiles();
   metrics::ServerMetrics metrics(std::make_shared<prometheus::Registry>());
   service::ServingStateStore store;
   int which = 0;
@@ -220,11 +265,9 @@ void BM_ParseValidateSwap10k(benchmark::State& state) {
     if (!snapshot.ok()) std::abort();
     auto serving = std::make_shared<service::ServingState>();
     serving->snapshot = *std::move(snapshot);
-    serving->counters = metrics.ResolveRoutes(*serving->snapshot);
+    serving->counters = metrics.ResolveRoutes(serving->snapshot);
     store.Store(std::move(serving));
   }
-  std::remove(paths[0].c_str());
-  std::remove(paths[1].c_str());
 }
 BENCHMARK(BM_ParseValidateSwap10k)->Unit(benchmark::kMillisecond);
 

@@ -94,7 +94,7 @@ absl::Status ConfigReloader::Reload(absl::string_view trigger) {
 
   auto state = std::make_shared<service::ServingState>();
   state->snapshot = *std::move(snapshot);
-  state->counters = metrics_.ResolveRoutes(*state->snapshot);
+  state->counters = metrics_.ResolveRoutes(state->snapshot);
   const std::shared_ptr<const core::Snapshot> loaded = state->snapshot;
   store_.Store(std::move(state));
   guard_.Published(*loaded);

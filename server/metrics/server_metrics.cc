@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/core/bucket_ranges.h"
 
 namespace assignd::metrics {
@@ -74,19 +76,6 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
                                      .Name("assignd_config_experiments")
                                      .Help("Experiments in the config being served.")
                                      .Register(*registry_)),
-      ramp_family_(prometheus::BuildGauge()
-                       .Name("assignd_experiment_ramp_ratio")
-                       .Help("Share of the namespace's users enrolled (ramp_percent / 100).")
-                       .Register(*registry_)),
-      kill_switch_family_(prometheus::BuildGauge()
-                              .Name("assignd_experiment_kill_switch")
-                              .Help("1 while the experiment's kill switch is engaged.")
-                              .Register(*registry_)),
-      variant_weight_family_(prometheus::BuildGauge()
-                                 .Name("assignd_variant_weight_ratio")
-                                 .Help("Configured share of enrolled users for the variant "
-                                       "(weight / 100), to compare with the observed split.")
-                                 .Register(*registry_)),
       segment_exposures_family_(
           prometheus::BuildCounter()
               .Name("assignd_segment_exposures_total")
@@ -125,73 +114,85 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
   exposure_log_dropped_ = &exposure_log_dropped_family_.Add({});
 }
 
-RouteCounterTable ServerMetrics::ResolveRoutes(const core::Snapshot& snapshot) {
+namespace {
+
+constexpr absl::string_view kSeparator("\0", 1);  // cannot occur in a label value
+
+std::string VariantNames(const core::Experiment& experiment) {
+  std::string names;
+  for (const core::Variant& variant : experiment.variants) {
+    absl::StrAppend(&names, variant.name, kSeparator);
+  }
+  return names;
+}
+
+}  // namespace
+
+RouteCounterTable ServerMetrics::ResolveRoutes(
+    const std::shared_ptr<const core::Snapshot>& snapshot_ptr) {
+  const core::Snapshot& snapshot = *snapshot_ptr;
+  absl::MutexLock lock(&mu_);
   RouteCounterTable table(static_cast<size_t>(snapshot.route_count()));
   const auto segments = std::make_shared<const SegmentIndex>(snapshot.config().segments);
+  if (segments->slot_labels() != resolved_segment_labels_) {
+    resolved_routes_.clear();  // their segment_exposures were resolved for other segments
+    resolved_segment_labels_ = segments->slot_labels();
+  }
+  absl::flat_hash_map<std::string, ResolvedRoute> routes;
+  routes.reserve(static_cast<size_t>(snapshot.route_count()));
   std::vector<std::shared_ptr<const SrmRoute>> srm_routes;
+  srm_routes.reserve(static_cast<size_t>(snapshot.route_count()));
   for (const core::NamespaceRoute* route : snapshot.routes()) {
     const core::Experiment& experiment = *route->experiment;
-    RouteCounters& counters = table[static_cast<size_t>(route->route_index)];
-    std::vector<std::string> variant_names;
-    std::vector<double> variant_weights;
-    counters.segments = segments;
-    for (const core::Variant& variant : experiment.variants) {
-      counters.exposures.push_back(&exposures_family_.Add(
-          {{"namespace", route->ns}, {"experiment", experiment.key}, {"variant", variant.name}}));
-      for (const auto& [attribute, value] : segments->slot_labels()) {
-        counters.segment_exposures.push_back(
-            &segment_exposures_family_.Add({{"namespace", route->ns},
-                                            {"experiment", experiment.key},
-                                            {"variant", variant.name},
-                                            {"segment", attribute},
-                                            {"value", value}}));
+    std::string variants = VariantNames(experiment);
+    std::string key = absl::StrCat(route->ns, kSeparator, experiment.key);
+    ResolvedRoute resolved;
+    if (const auto previous = resolved_routes_.find(key);
+        previous != resolved_routes_.end() && previous->second.variants == variants) {
+      resolved = std::move(previous->second);
+    } else {
+      resolved.variants = std::move(variants);
+      for (const core::Variant& variant : experiment.variants) {
+        resolved.exposures.push_back(&exposures_family_.Add(
+            {{"namespace", route->ns}, {"experiment", experiment.key}, {"variant", variant.name}}));
+        for (const auto& [attribute, value] : segments->slot_labels()) {
+          resolved.segment_exposures.push_back(
+              &segment_exposures_family_.Add({{"namespace", route->ns},
+                                              {"experiment", experiment.key},
+                                              {"variant", variant.name},
+                                              {"segment", attribute},
+                                              {"value", value}}));
+        }
       }
-      variant_names.push_back(variant.name);
-      variant_weights.push_back(variant.weight_percent);
+      const auto fallback = [&](const char* reason) {
+        return &fallbacks_family_.Add(
+            {{"namespace", route->ns}, {"experiment", experiment.key}, {"reason", reason}});
+      };
+      resolved.not_in_ramp = fallback("not_in_ramp");
+      resolved.kill_switch = fallback("kill_switch");
+      resolved.forced_override = fallback("forced_override");
     }
-    counters.srm = std::make_shared<SrmRoute>(route->ns, experiment.key, std::move(variant_names),
-                                              std::move(variant_weights));
+    RouteCounters& counters = table[static_cast<size_t>(route->route_index)];
+    counters.exposures = resolved.exposures;
+    counters.segment_exposures = resolved.segment_exposures;
+    counters.not_in_ramp = resolved.not_in_ramp;
+    counters.kill_switch = resolved.kill_switch;
+    counters.forced_override = resolved.forced_override;
+    counters.segments = segments;
+    counters.srm = std::make_shared<SrmRoute>(*route);
     srm_routes.push_back(counters.srm);
-    const auto fallback = [&](const char* reason) {
-      return &fallbacks_family_.Add(
-          {{"namespace", route->ns}, {"experiment", experiment.key}, {"reason", reason}});
-    };
-    counters.not_in_ramp = fallback("not_in_ramp");
-    counters.kill_switch = fallback("kill_switch");
-    counters.forced_override = fallback("forced_override");
+    routes.insert_or_assign(std::move(key), std::move(resolved));
   }
+  resolved_routes_ = std::move(routes);
 
-  absl::MutexLock lock(&mu_);
-  // Family::Add returns the existing series for known labels, and Family::Remove scans the whole
-  // family; so only the series the new config no longer has are removed (removing and re-adding
-  // every series made a 10,000-experiment reload quadratic: ~15 s).
-  std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>> fresh;
-  fresh.reserve(config_gauges_.size());
-  const auto add = [&](prometheus::Family<prometheus::Gauge>& family,
-                       const prometheus::Labels& labels, double value) {
-    prometheus::Gauge& gauge = family.Add(labels);
-    gauge.Set(value);
-    fresh.emplace_back(&family, &gauge);
-  };
-  add(config_info_family_, {{"version", snapshot.version()}}, 1);
-  for (const core::Experiment& experiment : snapshot.config().experiments) {
-    if (!experiment.active) continue;
-    add(ramp_family_, {{"experiment", experiment.key}},
-        core::PercentToFraction(experiment.ramp_percent));
-    add(kill_switch_family_, {{"experiment", experiment.key}}, experiment.kill_switch ? 1 : 0);
-    for (const core::Variant& variant : experiment.variants) {
-      add(variant_weight_family_, {{"experiment", experiment.key}, {"variant", variant.name}},
-          core::PercentToFraction(variant.weight_percent));
-    }
-  }
-  absl::flat_hash_set<const prometheus::Gauge*> kept;
-  for (const auto& [family, gauge] : fresh) kept.insert(gauge);
-  for (const auto& [family, gauge] : config_gauges_) {
-    if (!kept.contains(gauge)) family->Remove(gauge);
-  }
-  config_gauges_ = std::move(fresh);
+  prometheus::Gauge& config_info = config_info_family_.Add({{"version", snapshot.version()}});
+  config_info.Set(1);
+  if (config_info_ != nullptr && config_info_ != &config_info)
+    config_info_family_.Remove(config_info_);
+  config_info_ = &config_info;
+  config_gauges_->SetSnapshot(snapshot_ptr);
   experiments_loaded_->Set(static_cast<double>(snapshot.config().experiments.size()));
-  srm_->SetRoutes(std::move(srm_routes));
+  srm_->SetRoutes(snapshot_ptr, std::move(srm_routes));
   return table;
 }
 

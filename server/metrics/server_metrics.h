@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "prometheus/counter.h"
@@ -18,6 +19,7 @@
 #include "server/core/assign.h"
 #include "server/core/reassignment.h"
 #include "server/core/snapshot.h"
+#include "server/metrics/config_gauge_collector.h"
 #include "server/metrics/process_collector.h"
 #include "server/metrics/segment_index.h"
 #include "server/metrics/srm_collector.h"
@@ -85,9 +87,9 @@ class ServerMetrics {
 
   const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
   // Everything to expose at /metrics: the registry and the collectors computed at scrape time
-  // (SRM, process).
+  // (config gauges, SRM, process).
   std::vector<std::shared_ptr<prometheus::Collectable>> collectables() const {
-    return {registry_, srm_, process_};
+    return {registry_, config_gauges_, srm_, process_};
   }
 
   // Lines written to, and exposures dropped from (queue full or write error), the exposure log.
@@ -97,7 +99,7 @@ class ServerMetrics {
   // Resolves the counters for every route of `snapshot` and updates the per-experiment gauges
   // (ramp, kill switch, variant weights, config info) to describe it; starts fresh SRM sketches
   // (reported from now on). Call once per load, before the snapshot is published.
-  RouteCounterTable ResolveRoutes(const core::Snapshot& snapshot);
+  RouteCounterTable ResolveRoutes(const std::shared_ptr<const core::Snapshot>& snapshot);
 
   // One finished RPC. `code` is the gRPC status code (0..16).
   void RecordRequest(Method method, int code, double seconds) {
@@ -125,12 +127,10 @@ class ServerMetrics {
   prometheus::Family<prometheus::Gauge>& last_reload_ok_family_;
   prometheus::Family<prometheus::Gauge>& config_info_family_;
   prometheus::Family<prometheus::Gauge>& experiments_loaded_family_;
-  prometheus::Family<prometheus::Gauge>& ramp_family_;
-  prometheus::Family<prometheus::Gauge>& kill_switch_family_;
-  prometheus::Family<prometheus::Gauge>& variant_weight_family_;
   prometheus::Family<prometheus::Counter>& segment_exposures_family_;
   prometheus::Family<prometheus::Counter>& exposure_log_written_family_;
   prometheus::Family<prometheus::Counter>& exposure_log_dropped_family_;
+  std::shared_ptr<ConfigGaugeCollector> config_gauges_ = std::make_shared<ConfigGaugeCollector>();
   std::shared_ptr<SrmCollector> srm_ = std::make_shared<SrmCollector>();
   std::shared_ptr<ProcessCollector> process_ = std::make_shared<ProcessCollector>();
   prometheus::Counter* exposure_log_written_ = nullptr;
@@ -145,12 +145,24 @@ class ServerMetrics {
   prometheus::Gauge* last_reload_ok_ = nullptr;
   prometheus::Gauge* experiments_loaded_ = nullptr;
 
-  // Gauges describing the current config; replaced wholesale on every load so experiments that
-  // left the config stop being reported.
   absl::Mutex mu_;
-  std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>> config_gauges_
-      ABSL_GUARDED_BY(mu_);
+  prometheus::Gauge* config_info_ ABSL_GUARDED_BY(mu_) = nullptr;  // the served version's
   std::vector<prometheus::Gauge*> reassigned_gauges_ ABSL_GUARDED_BY(mu_);
+
+  // The previous load's series, by route and by experiment, reused when the new config has the
+  // same route with the same variants: Family::Add builds and hashes a std::map of labels under
+  // the family's mutex (~1 us), and a 10,000-experiment reload resolves ~90,000 series, nearly
+  // all of them unchanged. Keyed per route rather than per series to keep the memory small.
+  struct ResolvedRoute {
+    std::string variants;  // the variant names the series were resolved for, '\0'-joined
+    std::vector<prometheus::Counter*> exposures;
+    std::vector<prometheus::Counter*> segment_exposures;
+    prometheus::Counter* not_in_ramp = nullptr;
+    prometheus::Counter* kill_switch = nullptr;
+    prometheus::Counter* forced_override = nullptr;
+  };
+  absl::flat_hash_map<std::string, ResolvedRoute> resolved_routes_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::pair<std::string, std::string>> resolved_segment_labels_ ABSL_GUARDED_BY(mu_);
 };
 
 // Canonical upper-case name of a gRPC status code ("OK", "INVALID_ARGUMENT", ...).

@@ -6,14 +6,6 @@
 
 namespace assignd::metrics {
 
-SrmRoute::SrmRoute(std::string ns_in, std::string experiment_in,
-                   std::vector<std::string> variant_names, std::vector<double> variant_weights)
-    : ns(std::move(ns_in)),
-      experiment(std::move(experiment_in)),
-      variants(std::move(variant_names)),
-      weights(std::move(variant_weights)),
-      distinct_users(std::make_unique<LazyHyperLogLog[]>(variants.size())) {}
-
 double SrmPValue(const std::vector<double>& distinct_users, const std::vector<double>& weights) {
   double total = 0;
   double weight_sum = 0;
@@ -32,15 +24,19 @@ double SrmPValue(const std::vector<double>& distinct_users, const std::vector<do
   return ChiSquareGoodnessOfFit(distinct_users, weights, relative_variance).p_value;
 }
 
-void SrmCollector::SetRoutes(std::vector<std::shared_ptr<const SrmRoute>> routes) {
+void SrmCollector::SetRoutes(std::shared_ptr<const core::Snapshot> snapshot,
+                             std::vector<std::shared_ptr<const SrmRoute>> routes) {
   absl::MutexLock lock(&mu_);
+  snapshot_ = std::move(snapshot);
   routes_ = std::move(routes);
 }
 
 std::vector<prometheus::MetricFamily> SrmCollector::Collect() const {
+  std::shared_ptr<const core::Snapshot> snapshot;  // keeps the routes' experiments alive
   std::vector<std::shared_ptr<const SrmRoute>> routes;
   {
     absl::MutexLock lock(&mu_);
+    snapshot = snapshot_;
     routes = routes_;
   }
   prometheus::MetricFamily users{
@@ -55,20 +51,24 @@ std::vector<prometheus::MetricFamily> SrmCollector::Collect() const {
       "configured weights since the config was loaded; 1 below 100 users.",
       prometheus::MetricType::Gauge,
       {}};
-  for (const std::shared_ptr<const SrmRoute>& route : routes) {
+  for (const std::shared_ptr<const SrmRoute>& srm : routes) {
+    const core::Experiment& experiment = *srm->route->experiment;
+    const std::string& ns = srm->route->ns;
     std::vector<double> estimates;
-    for (size_t i = 0; i < route->variants.size(); ++i) {
-      estimates.push_back(route->distinct_users[i].Estimate());
+    std::vector<double> weights;
+    for (size_t i = 0; i < experiment.variants.size(); ++i) {
+      estimates.push_back(srm->distinct_users[i].Estimate());
+      weights.push_back(experiment.variants[i].weight_percent);
       prometheus::ClientMetric sample;
-      sample.label = {{"experiment", route->experiment},
-                      {"namespace", route->ns},
-                      {"variant", route->variants[i]}};
+      sample.label = {{"experiment", experiment.key},
+                      {"namespace", ns},
+                      {"variant", experiment.variants[i].name}};
       sample.gauge.value = estimates.back();
       users.metric.push_back(std::move(sample));
     }
     prometheus::ClientMetric sample;
-    sample.label = {{"experiment", route->experiment}, {"namespace", route->ns}};
-    sample.gauge.value = SrmPValue(estimates, route->weights);
+    sample.label = {{"experiment", experiment.key}, {"namespace", ns}};
+    sample.gauge.value = SrmPValue(estimates, weights);
     p_values.metric.push_back(std::move(sample));
   }
   std::vector<prometheus::MetricFamily> families;

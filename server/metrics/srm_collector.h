@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "prometheus/collectable.h"
 #include "prometheus/metric_family.h"
+#include "server/core/snapshot.h"
 #include "server/metrics/lazy_hyperloglog.h"
 
 // Live sample-ratio-mismatch (SRM) check. Per served route (namespace x experiment), request
@@ -23,16 +24,15 @@ inline constexpr double kSrmMinUsers = 100;
 inline constexpr double kSrmMinExpectedPerVariant = 5;
 
 // The SRM state of one route, built when its config is loaded and dropped with it, so counts
-// always start at zero for a new config.
+// always start at zero for a new config. `route` points into the snapshot given to
+// SrmCollector::SetRoutes with it, which the collector keeps alive.
 struct SrmRoute {
-  std::string ns;
-  std::string experiment;
-  std::vector<std::string> variants;
-  std::vector<double> weights;                        // configured weight_percent
+  const core::NamespaceRoute* route;
   std::unique_ptr<LazyHyperLogLog[]> distinct_users;  // by variant index
 
-  SrmRoute(std::string ns_in, std::string experiment_in, std::vector<std::string> variant_names,
-           std::vector<double> variant_weights);
+  explicit SrmRoute(const core::NamespaceRoute& served)
+      : route(&served),
+        distinct_users(std::make_unique<LazyHyperLogLog[]>(served.experiment->variants.size())) {}
 };
 
 // Exports assignd_srm_distinct_users{namespace,experiment,variant} and
@@ -40,13 +40,15 @@ struct SrmRoute {
 // chi-square work happens here, on the scraping thread, never on the request path.
 class SrmCollector : public prometheus::Collectable {
  public:
-  // Replaces the routes reported (at each config load).
-  void SetRoutes(std::vector<std::shared_ptr<const SrmRoute>> routes) ABSL_LOCKS_EXCLUDED(mu_);
+  // Replaces the routes reported (at each config load); they point into `snapshot`.
+  void SetRoutes(std::shared_ptr<const core::Snapshot> snapshot,
+                 std::vector<std::shared_ptr<const SrmRoute>> routes) ABSL_LOCKS_EXCLUDED(mu_);
 
   std::vector<prometheus::MetricFamily> Collect() const override ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   mutable absl::Mutex mu_;
+  std::shared_ptr<const core::Snapshot> snapshot_ ABSL_GUARDED_BY(mu_);
   std::vector<std::shared_ptr<const SrmRoute>> routes_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -67,7 +67,7 @@ std::map<std::string, std::string> SegmentLabels(const std::string& variant,
 TEST(ServerMetricsTest, SegmentExposuresAndDistinctUsers) {
   ServerMetrics metrics(std::make_shared<prometheus::Registry>());
   const std::shared_ptr<const core::Snapshot> snapshot = Load(kConfig);
-  const RouteCounterTable table = metrics.ResolveRoutes(*snapshot);
+  const RouteCounterTable table = metrics.ResolveRoutes(snapshot);
   const core::NamespaceRoute& route = *snapshot->Find("default");
   const RouteCounters& counters = table[static_cast<size_t>(route.route_index)];
 
@@ -110,7 +110,7 @@ TEST(ServerMetricsTest, SegmentExposuresAndDistinctUsers) {
 
   // A new load: fresh sketches (reported as 0), counters keep their totals.
   const std::shared_ptr<const core::Snapshot> reloaded = Load(std::string(kConfig) + "# v2\n");
-  metrics.ResolveRoutes(*reloaded);
+  metrics.ResolveRoutes(reloaded);
   EXPECT_EQ(Sample(metrics, "assignd_srm_distinct_users",
                    {{"namespace", "default"}, {"experiment", "exp"}, {"variant", "control"}}),
             0.0);
@@ -126,7 +126,7 @@ TEST(ServerMetricsTest, NoSegmentsNoSegmentSeries) {
   std::string yaml = kConfig;
   yaml = yaml.substr(yaml.find("experiments:"));
   const std::shared_ptr<const core::Snapshot> snapshot = Load(yaml);
-  const RouteCounterTable table = metrics.ResolveRoutes(*snapshot);
+  const RouteCounterTable table = metrics.ResolveRoutes(snapshot);
   const RouteCounters& counters = table[0];
   EXPECT_TRUE(counters.segment_exposures.empty());
   counters.CountExposure(0, "u1", [](const std::string&) -> const std::string* { return nullptr; });
