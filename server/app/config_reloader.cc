@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "server/app/log.h"
+#include "server/app/state_reclaimer.h"
 #include "server/config/config_loader.h"
 #include "server/core/reassignment.h"
 
@@ -92,11 +93,11 @@ absl::Status ConfigReloader::Reload(absl::string_view trigger) {
     return refuse(absl::FailedPreconditionError(absl::StrCat(path_, ": ", guard.message())));
   }
 
-  auto state = std::make_shared<service::ServingState>();
+  auto state = std::make_unique<service::ServingState>();
   state->snapshot = *std::move(snapshot);
   state->counters = metrics_.ResolveRoutes(state->snapshot);
   const std::shared_ptr<const core::Snapshot> loaded = state->snapshot;
-  store_.Store(std::move(state));
+  store_.Store(StateReclaimer::Get().Manage(std::move(state)));
   guard_.Published(*loaded);
   const Clock::time_point swapped = Clock::now();
 

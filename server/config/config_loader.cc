@@ -1,9 +1,5 @@
 #include "server/config/config_loader.h"
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include <utility>
 #include <vector>
 
@@ -14,6 +10,7 @@
 #include "server/config/error_list.h"
 #include "server/config/experiment_set_rules.h"
 #include "server/config/read_file.h"
+#include "server/config/release_free_memory.h"
 
 namespace assignd::config {
 
@@ -42,13 +39,6 @@ absl::StatusOr<core::Config> LoadConfigFile(const std::string& path,
 }
 
 namespace {
-
-// Hands freed heap pages back to the OS (glibc keeps them otherwise), consolidating free chunks.
-void ReleaseFreeMemory() {
-#if defined(__GLIBC__)
-  malloc_trim(0);
-#endif
-}
 
 // Parsing leaves the config's strings and vectors scattered among the freed nodes of the YAML
 // tree, which is ~60 times the size of the file: with 10,000 experiments 5 MiB of config kept
