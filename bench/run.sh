@@ -11,14 +11,16 @@
 #      ratio and metrics overhead; the two empty servers are an A/A control whose "ratio" shows
 #      how far this run's noise alone moves a ratio;
 #   4. half load, open loop at 50% of the empty server's saturation QPS, rounds rotating
-#      empty_server / assignd / the second empty_server: p99 ratio (and its A/A control);
+#      empty_server / assignd / the second empty_server: p99 ratio (median of per-round ratios),
+#      its A/A control, and how much other processes ran meanwhile;
 #   5. h2load cross-check: h2load driving empty_server and assignd, alternating, with a prebuilt
 #      gRPC frame; h2load is a lighter client than assign_load, so the servers' cost weighs more.
 # Only ratios from one alternating run mean anything on a shared machine: rounds are short and
 # interleaved so that background load hits both sides alike. The measurement takes about 2
 # minutes (under 3), every server it starts exits by itself, and only those PIDs are killed.
 #
-# Knobs (environment): BENCH_ROUND_SECONDS (2), BENCH_ROUNDS (5), BENCH_CHANNELS (8),
+# Knobs (environment): BENCH_ROUND_SECONDS (2), BENCH_ROUNDS (5), BENCH_HALF_ROUNDS (7),
+# BENCH_HALF_PIN (0), BENCH_CHANNELS (8),
 # BENCH_CONCURRENCY (128), BENCH_BUILD_DIR (build-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +28,7 @@ src_dir=$(pwd)
 build_dir="${BENCH_BUILD_DIR:-build-bench}"
 round_s="${BENCH_ROUND_SECONDS:-2}"
 rounds="${BENCH_ROUNDS:-5}"
+half_rounds="${BENCH_HALF_ROUNDS:-7}"
 channels="${BENCH_CHANNELS:-8}"
 concurrency="${BENCH_CONCURRENCY:-128}"
 streams_per_conn=$((concurrency / channels))
@@ -137,20 +140,34 @@ real_on=$(assignd_pid "$pid_on")
 start_assignd off "$tmp/sample.yaml" --request_metrics=false
 real_off=$(assignd_pid "$pid_off")
 clk_tck=$(getconf CLK_TCK)
+busy_ticks() {  # busy_ticks -> every CPU's non-idle time so far, in clock ticks (/proc/stat)
+  awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
+}
 # One round against server NAME: the load tool's kv line plus the server's CPU per call (the
 # server's CPU time over the round / every call it answered, warm-up included). CPU per call
-# hardly depends on what else runs on the machine, unlike QPS.
+# hardly depends on what else runs on the machine, unlike QPS. other_cores is the CPU that
+# neither the server nor the load tool used during the round (other processes on this shared
+# machine, in cores): what the round's figures were competing with.
 round() {  # round NAME [FLAGS...]
   local name=$1
   shift
   local port_var="port_$name" real_var="real_$name"
-  local before out after
+  local before out after busy_before busy_after t0 t1
+  busy_before=$(busy_ticks)
+  t0=$(date +%s.%N)
   before=$(cpu_ticks "${!real_var}")
   out=$(load "${!port_var}" "$@")
   after=$(cpu_ticks "${!real_var}")
-  local calls
+  t1=$(date +%s.%N)
+  busy_after=$(busy_ticks)
+  local calls client_us
   calls=$(tr ' ' '\n' <<<"$out" | sed -n 's/^calls_total=//p')
-  echo "$out server_cpu_us_per_call=$(python3 -c "print(round(($after - $before) * 1e6 / $clk_tck / max($calls, 1), 2))")"
+  client_us=$(tr ' ' '\n' <<<"$out" | sed -n 's/^client_cpu_us_per_call=//p')
+  echo "$out $(python3 -c "
+calls = max($calls, 1)
+server_s = ($after - $before) / $clk_tck
+other = ($busy_after - $busy_before) / $clk_tck - server_s - $client_us * calls / 1e6
+print(f'server_cpu_us_per_call={server_s * 1e6 / calls:.2f} other_cores={max(other, 0) / ($t1 - $t0):.2f}')")"
 }
 
 # --- 3. saturation: empty / assignd / assignd without request metrics, rotating -----------------
@@ -171,14 +188,35 @@ qps = [float(w.split("=")[1]) for line in open(sys.argv[1]) for w in line.split(
 print(round(statistics.median(qps) / 2))
 EOF
 )
-echo "== half load: open loop at $half_rate calls/s, $rounds rounds x (empty, assignd, empty2)"
-for r in $(seq 1 "$rounds"); do
+# BENCH_HALF_PIN=1 gives the server under test a CPU of its own for these rounds (the same one
+# for all three servers), assign_load staying free on every CPU. Off by default: the rate is
+# half of what the server did with both cores, so pinned to one it ran 60-90% busy and p99 got
+# no steadier (A/A 0.14x-79x at 17.7k/s). Pinning assign_load too is worse: in open loop it costs
+# ~65-70 us of CPU per call (one wake-up per call), ~90% of a core at 12-13k calls/s, and its own
+# queueing then sets p99. other_cores says how much else ran on the machine meanwhile.
+# The servers get all CPUs back afterwards; saturation (above) and h2load (below) are unpinned.
+read -r -a cpus < <(python3 -c "import os; print(*sorted(os.sched_getaffinity(0)))")
+half_pinned=0
+pin_note="not pinned"
+if [ "${BENCH_HALF_PIN:-0}" = 1 ] && [ "${#cpus[@]}" -ge 2 ]; then
+  server_cpu=${cpus[-1]}
+  all_cpus=$(IFS=,; echo "${cpus[*]}")
+  for real in "$real_empty" "$real_on" "$real_empty2"; do taskset -a -c -p "$server_cpu" "$real" >/dev/null; done
+  half_pinned=1
+  pin_note="server under test on CPU $server_cpu, assign_load on all CPUs"
+fi
+echo "== half load: open loop at $half_rate calls/s, $half_rounds rounds x (empty, assignd, empty2), ${round_s}s each, $pin_note"
+for r in $(seq 1 "$half_rounds"); do
   for server in empty on empty2; do
     out=$(round "$server" --rate="$half_rate")
     echo "  round $r $server: $out"
     echo "half $server $r $out" >>"$results"
   done
 done
+if [ "$half_pinned" = 1 ]; then
+  for real in "$real_empty" "$real_on" "$real_empty2"; do taskset -a -c -p "$all_cpus" "$real" >/dev/null; done
+fi
+echo "half_config pinned=$half_pinned server_cpu=${server_cpu:-}" >>"$results"
 
 # --- 5. h2load cross-check ----------------------------------------------------------------------
 h2_rounds=$(((rounds + 1) / 2))
