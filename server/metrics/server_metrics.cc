@@ -36,16 +36,6 @@ const char* StatusCodeName(int code) {
 
 ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
     : registry_(std::move(registry)),
-      exposures_family_(prometheus::BuildCounter()
-                            .Name("assignd_exposures_total")
-                            .Help("Assign answers whose user is in the experiment (in ramp, not "
-                                  "killed, not forced), by namespace, experiment and variant.")
-                            .Register(*registry_)),
-      fallbacks_family_(prometheus::BuildCounter()
-                            .Name("assignd_fallbacks_total")
-                            .Help("Assign answers that served the fallback or a forced variant, by "
-                                  "reason (not_in_ramp, kill_switch, forced_override).")
-                            .Register(*registry_)),
       requests_family_(prometheus::BuildCounter()
                            .Name("assignd_requests_total")
                            .Help("Finished RPCs by method and gRPC status code.")
@@ -76,12 +66,6 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
                                      .Name("assignd_config_experiments")
                                      .Help("Experiments in the config being served.")
                                      .Register(*registry_)),
-      segment_exposures_family_(
-          prometheus::BuildCounter()
-              .Name("assignd_segment_exposures_total")
-              .Help("Exposures by the request attributes named in the config's segments; values "
-                    "outside the allow-list, or a missing attribute, count as 'other'.")
-              .Register(*registry_)),
       exposure_log_written_family_(prometheus::BuildCounter()
                                        .Name("assignd_exposure_log_written_total")
                                        .Help("Exposure log lines written.")
@@ -135,13 +119,14 @@ RouteCounterTable ServerMetrics::ResolveRoutes(
   RouteCounterTable table(static_cast<size_t>(snapshot.route_count()));
   const auto segments = std::make_shared<const SegmentIndex>(snapshot.config().segments);
   if (segments->slot_labels() != resolved_segment_labels_) {
-    resolved_routes_.clear();  // their segment_exposures were resolved for other segments
+    resolved_routes_.clear();  // their cells are laid out for other segment slots
     resolved_segment_labels_ = segments->slot_labels();
   }
   absl::flat_hash_map<std::string, ResolvedRoute> routes;
   routes.reserve(static_cast<size_t>(snapshot.route_count()));
   std::vector<std::shared_ptr<const SrmRoute>> srm_routes;
   srm_routes.reserve(static_cast<size_t>(snapshot.route_count()));
+  std::vector<std::shared_ptr<const RouteCells>> cells(static_cast<size_t>(snapshot.route_count()));
   for (const core::NamespaceRoute* route : snapshot.routes()) {
     const core::Experiment& experiment = *route->experiment;
     std::string variants = VariantNames(experiment);
@@ -152,33 +137,13 @@ RouteCounterTable ServerMetrics::ResolveRoutes(
       resolved = std::move(previous->second);
     } else {
       resolved.variants = std::move(variants);
-      for (const core::Variant& variant : experiment.variants) {
-        resolved.exposures.push_back(&exposures_family_.Add(
-            {{"namespace", route->ns}, {"experiment", experiment.key}, {"variant", variant.name}}));
-        for (const auto& [attribute, value] : segments->slot_labels()) {
-          resolved.segment_exposures.push_back(
-              &segment_exposures_family_.Add({{"namespace", route->ns},
-                                              {"experiment", experiment.key},
-                                              {"variant", variant.name},
-                                              {"segment", attribute},
-                                              {"value", value}}));
-        }
-      }
-      const auto fallback = [&](const char* reason) {
-        return &fallbacks_family_.Add(
-            {{"namespace", route->ns}, {"experiment", experiment.key}, {"reason", reason}});
-      };
-      resolved.not_in_ramp = fallback("not_in_ramp");
-      resolved.kill_switch = fallback("kill_switch");
-      resolved.forced_override = fallback("forced_override");
+      resolved.cells =
+          std::make_shared<RouteCells>(experiment.variants.size(), segments->slot_count());
     }
     RouteCounters& counters = table[static_cast<size_t>(route->route_index)];
-    counters.exposures = resolved.exposures;
-    counters.segment_exposures = resolved.segment_exposures;
-    counters.not_in_ramp = resolved.not_in_ramp;
-    counters.kill_switch = resolved.kill_switch;
-    counters.forced_override = resolved.forced_override;
+    counters.cells = resolved.cells;
     counters.segments = segments;
+    cells[static_cast<size_t>(route->route_index)] = resolved.cells;
     counters.srm = std::make_shared<SrmRoute>(*route);
     srm_routes.push_back(counters.srm);
     routes.insert_or_assign(std::move(key), std::move(resolved));
@@ -193,6 +158,7 @@ RouteCounterTable ServerMetrics::ResolveRoutes(
   config_gauges_->SetSnapshot(snapshot_ptr);
   experiments_loaded_->Set(static_cast<double>(snapshot.config().experiments.size()));
   srm_->SetRoutes(snapshot_ptr, std::move(srm_routes));
+  route_series_->SetRoutes(snapshot_ptr, std::move(cells), segments);
   return table;
 }
 

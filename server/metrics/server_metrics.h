@@ -21,6 +21,8 @@
 #include "server/core/snapshot.h"
 #include "server/metrics/config_gauge_collector.h"
 #include "server/metrics/process_collector.h"
+#include "server/metrics/route_cells.h"
+#include "server/metrics/route_series_collector.h"
 #include "server/metrics/segment_index.h"
 #include "server/metrics/srm_collector.h"
 
@@ -36,25 +38,22 @@ inline constexpr int kStatusCodeCount = 17;  // gRPC status codes 0..16
 
 // Counter handles for one NamespaceRoute, indexed like the route's experiment variants.
 struct RouteCounters {
-  std::vector<prometheus::Counter*> exposures;  // by variant index
-  prometheus::Counter* not_in_ramp = nullptr;
-  prometheus::Counter* kill_switch = nullptr;
-  prometheus::Counter* forced_override = nullptr;
+  std::shared_ptr<RouteCells> cells;
 
   // Counts one answer: an exposure when in the experiment, else a fallback by reason.
   void Count(const core::Assignment& a) const {
     switch (a.reason) {
       case core::Reason::kAssigned:
-        exposures[static_cast<size_t>(a.variant_index)]->Increment();
+        cells->AddExposure(static_cast<size_t>(a.variant_index));
         return;
       case core::Reason::kNotInRamp:
-        not_in_ramp->Increment();
+        cells->AddFallback(RouteCells::kNotInRamp);
         return;
       case core::Reason::kKillSwitch:
-        kill_switch->Increment();
+        cells->AddFallback(RouteCells::kKillSwitch);
         return;
       case core::Reason::kForcedOverride:
-        forced_override->Increment();
+        cells->AddFallback(RouteCells::kForcedOverride);
         return;
     }
   }
@@ -62,7 +61,6 @@ struct RouteCounters {
   // Distinct users per variant for the SRM check, and exposures by segment value.
   std::shared_ptr<SrmRoute> srm;
   std::shared_ptr<const SegmentIndex> segments;
-  std::vector<prometheus::Counter*> segment_exposures;  // [variant * slot_count + slot]
 
   // What an exposure adds to Count: its user in the variant's distinct-user sketch, and one per
   // configured segment at the request's value of that attribute (`attribute(name)` returns it, or
@@ -71,9 +69,8 @@ struct RouteCounters {
                      absl::FunctionRef<const std::string*(const std::string&)> attribute) const {
     const auto variant = static_cast<size_t>(variant_index);
     srm->distinct_users[variant].Add(user_id);
-    const size_t base = variant * segments->slot_count();
     for (size_t s = 0; s < segments->segment_count(); ++s) {
-      segment_exposures[base + segments->Slot(s, attribute(segments->attribute(s)))]->Increment();
+      cells->AddSegmentExposure(variant, segments->Slot(s, attribute(segments->attribute(s))));
     }
   }
 };
@@ -87,9 +84,9 @@ class ServerMetrics {
 
   const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
   // Everything to expose at /metrics: the registry and the collectors computed at scrape time
-  // (config gauges, SRM, process).
+  // (per-route counters, config gauges, SRM, process).
   std::vector<std::shared_ptr<prometheus::Collectable>> collectables() const {
-    return {registry_, config_gauges_, srm_, process_};
+    return {registry_, route_series_, config_gauges_, srm_, process_};
   }
 
   // Lines written to, and exposures dropped from (queue full or write error), the exposure log.
@@ -118,8 +115,6 @@ class ServerMetrics {
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
-  prometheus::Family<prometheus::Counter>& exposures_family_;
-  prometheus::Family<prometheus::Counter>& fallbacks_family_;
   prometheus::Family<prometheus::Counter>& requests_family_;
   prometheus::Family<prometheus::Histogram>& latency_family_;
   prometheus::Family<prometheus::Counter>& reloads_family_;
@@ -127,9 +122,9 @@ class ServerMetrics {
   prometheus::Family<prometheus::Gauge>& last_reload_ok_family_;
   prometheus::Family<prometheus::Gauge>& config_info_family_;
   prometheus::Family<prometheus::Gauge>& experiments_loaded_family_;
-  prometheus::Family<prometheus::Counter>& segment_exposures_family_;
   prometheus::Family<prometheus::Counter>& exposure_log_written_family_;
   prometheus::Family<prometheus::Counter>& exposure_log_dropped_family_;
+  std::shared_ptr<RouteSeriesCollector> route_series_ = std::make_shared<RouteSeriesCollector>();
   std::shared_ptr<ConfigGaugeCollector> config_gauges_ = std::make_shared<ConfigGaugeCollector>();
   std::shared_ptr<SrmCollector> srm_ = std::make_shared<SrmCollector>();
   std::shared_ptr<ProcessCollector> process_ = std::make_shared<ProcessCollector>();
@@ -154,12 +149,8 @@ class ServerMetrics {
   // the family's mutex (~1 us), and a 10,000-experiment reload resolves ~90,000 series, nearly
   // all of them unchanged. Keyed per route rather than per series to keep the memory small.
   struct ResolvedRoute {
-    std::string variants;  // the variant names the series were resolved for, '\0'-joined
-    std::vector<prometheus::Counter*> exposures;
-    std::vector<prometheus::Counter*> segment_exposures;
-    prometheus::Counter* not_in_ramp = nullptr;
-    prometheus::Counter* kill_switch = nullptr;
-    prometheus::Counter* forced_override = nullptr;
+    std::string variants;  // the variant names the cells were made for, '\0'-joined
+    std::shared_ptr<RouteCells> cells;
   };
   absl::flat_hash_map<std::string, ResolvedRoute> resolved_routes_ ABSL_GUARDED_BY(mu_);
   std::vector<std::pair<std::string, std::string>> resolved_segment_labels_ ABSL_GUARDED_BY(mu_);

@@ -9,12 +9,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/config/config_loader.h"
 #include "server/core/assign.h"
 
 namespace assignd::metrics {
 namespace {
+
+using ::testing::IsEmpty;
 
 constexpr char kConfig[] = R"(segments:
   - {attribute: device_type, values: [mobile, desktop]}
@@ -128,13 +132,62 @@ TEST(ServerMetricsTest, NoSegmentsNoSegmentSeries) {
   const std::shared_ptr<const core::Snapshot> snapshot = Load(yaml);
   const RouteCounterTable table = metrics.ResolveRoutes(snapshot);
   const RouteCounters& counters = table[0];
-  EXPECT_TRUE(counters.segment_exposures.empty());
   counters.CountExposure(0, "u1", [](const std::string&) -> const std::string* { return nullptr; });
+  for (const auto& collectable : metrics.collectables()) {
+    for (const prometheus::MetricFamily& family : collectable->Collect()) {
+      if (family.name == "assignd_segment_exposures_total") {
+        EXPECT_THAT(family.metric, IsEmpty());
+      }
+    }
+  }
   const std::optional<double> distinct =
       Sample(metrics, "assignd_srm_distinct_users",
              {{"namespace", "default"}, {"experiment", "exp"}, {"variant", "control"}});
   ASSERT_TRUE(distinct.has_value());
   EXPECT_NEAR(*distinct, 1.0, 0.01);
+}
+
+std::map<std::string, std::string> ExposureLabels(const std::string& ns,
+                                                  const std::string& variant) {
+  return {{"namespace", ns}, {"experiment", "exp"}, {"variant", variant}};
+}
+
+// Counters live with the route: kept across reloads that keep the route and its variants (also
+// for requests still counting into the previous config's handles), gone with the route, and
+// started afresh when the variants change.
+TEST(ServerMetricsTest, RouteCountersFollowTheRoute) {
+  ServerMetrics metrics(std::make_shared<prometheus::Registry>());
+  std::string yaml = kConfig;
+  yaml = yaml.substr(yaml.find("experiments:"));
+  const std::shared_ptr<const core::Snapshot> first = Load(yaml);
+  const RouteCounterTable first_table = metrics.ResolveRoutes(first);
+  const core::Assignment control{
+      .route = first->Find("default"), .variant_index = 0, .reason = core::Reason::kAssigned};
+  first_table[0].Count(control);
+  first_table[0].Count(control);
+
+  const std::shared_ptr<const core::Snapshot> same = Load(yaml + "# only a comment changed\n");
+  const RouteCounterTable same_table = metrics.ResolveRoutes(same);
+  first_table[0].Count(control);  // a request that started on the old config
+  same_table[0].Count(control);
+  EXPECT_EQ(Sample(metrics, "assignd_exposures_total", ExposureLabels("default", "control")), 4.0);
+  EXPECT_EQ(Sample(metrics, "assignd_fallbacks_total",
+                   {{"namespace", "default"}, {"experiment", "exp"}, {"reason", "not_in_ramp"}}),
+            0.0);
+
+  const std::shared_ptr<const core::Snapshot> moved =
+      Load(absl::StrReplaceAll(yaml, {{"[default]", "[other]"}}));
+  metrics.ResolveRoutes(moved);
+  EXPECT_EQ(Sample(metrics, "assignd_exposures_total", ExposureLabels("default", "control")),
+            std::nullopt);
+  EXPECT_EQ(Sample(metrics, "assignd_exposures_total", ExposureLabels("other", "control")), 0.0);
+
+  const std::shared_ptr<const core::Snapshot> renamed =
+      Load(absl::StrReplaceAll(yaml, {{"name: treat,", "name: treat_b,"}}));
+  const RouteCounterTable renamed_table = metrics.ResolveRoutes(renamed);
+  renamed_table[0].Count(control);
+  EXPECT_EQ(Sample(metrics, "assignd_exposures_total", ExposureLabels("default", "control")), 1.0);
+  EXPECT_EQ(Sample(metrics, "assignd_exposures_total", ExposureLabels("default", "treat_b")), 0.0);
 }
 
 }  // namespace
