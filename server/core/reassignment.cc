@@ -36,6 +36,20 @@ bool SameRanges(const std::vector<BucketRange>& a, const std::vector<BucketRange
   return true;
 }
 
+// Every variant's new range contains its old one and the new ranges do not overlap, so every
+// enrolled hash value stays in its variant: a ramp raise. Exact without enumerating the values.
+bool RangesOnlyGrow(const std::vector<BucketRange>& before, const std::vector<BucketRange>& after) {
+  if (before.size() != after.size()) return false;
+  for (size_t i = 0; i < after.size(); ++i) {
+    const bool old_empty = before[i].end <= before[i].start;
+    if (!old_empty && (after[i].start > before[i].start || after[i].end < before[i].end)) {
+      return false;
+    }
+    if (i + 1 < after.size() && after[i].end > after[i + 1].start) return false;
+  }
+  return true;
+}
+
 bool SameVariantNames(const std::vector<std::string>& names, const std::vector<Variant>& variants) {
   if (names.size() != variants.size()) return false;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -67,8 +81,8 @@ RouteReassignment CompareRoutes(const RouteShape& before, const NamespaceRoute& 
 
   const std::vector<Variant>& new_variants = after.experiment->variants;
   if (!result.seed_changed && SameVariantNames(before.variant_names, new_variants) &&
-      SameRanges(before.ranges, after.ranges)) {
-    // Every hash value lands in the same-named variant as before: nobody moves.
+      (SameRanges(before.ranges, after.ranges) || RangesOnlyGrow(before.ranges, after.ranges))) {
+    // Every enrolled hash value lands in the same-named variant as before: nobody moves.
     int enrolled = 0;
     for (const BucketRange& range : before.ranges) enrolled += CountHashValues(range);
     result.enrolled_before = static_cast<double>(enrolled) / kHashValues;

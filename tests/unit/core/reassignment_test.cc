@@ -121,6 +121,22 @@ TEST(ReassignmentTest, RaisingTheRampMovesNobody) {
   EXPECT_NEAR(enrolled_at_one_percent, kUsers / 100, 5 * std::sqrt(kUsers * 0.01 * 0.99));
 }
 
+// A ramp raise together with a weight change can still move nobody when every variant's range
+// only grows: 50/50 at 50% ([0, .25) and [.5, .75)) -> 40/60 at 100% ([0, .4) and [.4, 1)). The
+// guard's shortcut for growing ranges must agree with what users really get.
+TEST(ReassignmentTest, RangesThatOnlyGrowMoveNobodyEvenWithNewWeights) {
+  const auto before = MakeSnapshot(MakeExperiment(50, {{"baseline", 50}, {"challenger_a", 50}}));
+  const auto after = MakeSnapshot(MakeExperiment(100, {{"baseline", 40}, {"challenger_a", 60}}));
+  const RouteReassignment r = Compare(*before, *after);
+  EXPECT_EQ(r.moved_share, 0.0);
+  EXPECT_EQ(r.enrolled_before, 0.5);
+  EXPECT_EQ(Sample(*before, *after).moved, 0);
+  // The other way round, ranges shrink: users move, and the sampled share agrees.
+  const RouteReassignment back = Compare(*after, *before);
+  EXPECT_GT(back.moved_share, 0.4);
+  EXPECT_LT(Sigmas(Sample(*after, *before), back.moved_share), 4);
+}
+
 TEST(ReassignmentTest, WeightChangeShareIsExactAndMatchesSampledUsers) {
   const auto before = MakeSnapshot(MakeExperiment(100, {{"baseline", 50}, {"challenger_a", 50}}));
   const auto after = MakeSnapshot(MakeExperiment(100, {{"baseline", 40}, {"challenger_a", 60}}));
