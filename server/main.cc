@@ -13,6 +13,7 @@
 #include "server/app/server.h"
 #include "server/config/blend_overrides.h"
 #include "server/config/config_loader.h"
+#include "server/config/release_free_memory.h"
 #include "server/core/absl_string_view.h"
 
 ABSL_FLAG(std::string, config, "", "Path of the experiments YAML file (required).");
@@ -159,6 +160,7 @@ int main(int argc, char** argv) {
   // call) runs the deadlock-cycle detector: ~5% of assignd's CPU at saturation under perf.
   // Release builds of abseil have it off; so do we, before any thread starts.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  assignd::config::LimitRetainedMemory();
   // Before any thread exists, so every thread inherits the mask and only sigwait sees them.
   assignd::app::BlockServerSignals();
   absl::StatusOr<std::unique_ptr<assignd::app::Server>> server =

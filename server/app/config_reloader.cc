@@ -8,7 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "server/app/log.h"
-#include "server/app/state_reclaimer.h"
+#include "server/app/memory_reclaimer.h"
 #include "server/config/config_loader.h"
 #include "server/core/reassignment.h"
 
@@ -97,7 +97,7 @@ absl::Status ConfigReloader::Reload(absl::string_view trigger) {
   state->snapshot = *std::move(snapshot);
   state->counters = metrics_.ResolveRoutes(state->snapshot);
   const std::shared_ptr<const core::Snapshot> loaded = state->snapshot;
-  store_.Store(StateReclaimer::Get().Manage(std::move(state)));
+  store_.Store(MemoryReclaimer::Get().Manage(std::move(state)));
   guard_.Published(*loaded);
   const Clock::time_point swapped = Clock::now();
 

@@ -14,6 +14,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/app/heap_trim_collectable.h"
 #include "server/app/log.h"
 
 namespace assignd::app {
@@ -107,6 +108,7 @@ absl::Status Server::Start() {
     return absl::UnavailableError(absl::StrCat("--metrics_address=", options_.metrics_address,
                                                ": cannot listen: ", e.what()));
   }
+  exposer_->RegisterCollectable(std::make_shared<HeapTrimCollectable>());
   for (const auto& collectable : metrics_->collectables())
     exposer_->RegisterCollectable(collectable);
   const std::vector<int> metrics_ports = exposer_->GetListeningPorts();

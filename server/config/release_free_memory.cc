@@ -14,4 +14,11 @@ void ReleaseFreeMemory() {
 #endif
 }
 
+void LimitRetainedMemory() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  mallopt(M_TRIM_THRESHOLD, 4 << 20);
+#endif
+}
+
 }  // namespace assignd::config

@@ -7,4 +7,11 @@ namespace assignd::config {
 // snapshot. No-op where the C library has no malloc_trim.
 void ReleaseFreeMemory();
 
+// Makes glibc return memory on its own when large blocks are freed: allocations of 1 MiB and more
+// get their own mapping, and a heap whose free top exceeds 4 MiB is shrunk. glibc's defaults
+// adapt upwards after a large block is freed (up to 32 MiB / 64 MiB), so after parsing a large
+// config or serving a large scrape, tens of MiB stayed resident for good in threads' arenas,
+// where malloc_trim cannot reach the free top. Call once, before threads start.
+void LimitRetainedMemory();
+
 }  // namespace assignd::config
