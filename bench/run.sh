@@ -21,11 +21,22 @@
 #
 # Knobs (environment): BENCH_ROUND_SECONDS (2), BENCH_ROUNDS (5), BENCH_HALF_ROUNDS (7),
 # BENCH_HALF_PIN (0), BENCH_CHANNELS (8),
-# BENCH_CONCURRENCY (128), BENCH_BUILD_DIR (build-bench).
+# BENCH_CONCURRENCY (128), BENCH_BUILD_DIR (see below).
+#
+# Which build: BENCH_BUILD_DIR if set; else build-bench/ if configured; else build/, the tree
+# scripts/test.sh and scripts/run.sh made (RelWithDebInfo, -O2), so that after the tests this
+# script only measures (no 6-8 minute cold build); else a new Release tree in build-bench/.
+# An existing tree is built as configured, never reconfigured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src_dir=$(pwd)
-build_dir="${BENCH_BUILD_DIR:-build-bench}"
+if [ -n "${BENCH_BUILD_DIR:-}" ]; then
+  build_dir="$BENCH_BUILD_DIR"
+elif [ -f build-bench/CMakeCache.txt ] || [ ! -f build/CMakeCache.txt ]; then
+  build_dir=build-bench
+else
+  build_dir=build
+fi
 round_s="${BENCH_ROUND_SECONDS:-2}"
 rounds="${BENCH_ROUNDS:-5}"
 half_rounds="${BENCH_HALF_ROUNDS:-7}"
@@ -33,9 +44,12 @@ channels="${BENCH_CHANNELS:-8}"
 concurrency="${BENCH_CONCURRENCY:-128}"
 streams_per_conn=$((concurrency / channels))
 
-echo "== build (Release, $build_dir)"
 build_started=$(date +%s)
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DASSIGND_BUILD_TESTS=OFF >/dev/null
+if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DASSIGND_BUILD_TESTS=OFF >/dev/null
+fi
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
+echo "== build ($build_type, $build_dir)"
 cmake --build "$build_dir" --target assignd empty_server assign_load engine_bench \
   make_bench_config | tail -1
 echo "build: $(($(date +%s) - build_started)) s"
