@@ -3,20 +3,13 @@
 #include <utility>
 
 #include "server/core/bucket_ranges.h"
+#include "server/metrics/scrape_samples.h"
 
 namespace assignd::metrics {
 namespace {
 
 prometheus::MetricFamily GaugeFamily(const char* name, const char* help) {
-  return prometheus::MetricFamily{name, help, prometheus::MetricType::Gauge, {}};
-}
-
-void AddSample(prometheus::MetricFamily& family,
-               std::vector<prometheus::ClientMetric::Label> labels, double value) {
-  prometheus::ClientMetric sample;
-  sample.label = std::move(labels);
-  sample.gauge.value = value;
-  family.metric.push_back(std::move(sample));
+  return ScrapeFamily(name, help, prometheus::MetricType::Gauge);
 }
 
 }  // namespace

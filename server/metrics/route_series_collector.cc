@@ -4,19 +4,13 @@
 #include <string>
 #include <utility>
 
+#include "server/metrics/scrape_samples.h"
+
 namespace assignd::metrics {
 namespace {
 
 prometheus::MetricFamily CounterFamily(const char* name, const char* help) {
-  return prometheus::MetricFamily{name, help, prometheus::MetricType::Counter, {}};
-}
-
-void AddSample(prometheus::MetricFamily& family,
-               std::vector<prometheus::ClientMetric::Label> labels, uint64_t value) {
-  prometheus::ClientMetric sample;
-  sample.label = std::move(labels);
-  sample.counter.value = static_cast<double>(value);
-  family.metric.push_back(std::move(sample));
+  return ScrapeFamily(name, help, prometheus::MetricType::Counter);
 }
 
 constexpr std::array<std::pair<RouteCells::Fallback, const char*>, RouteCells::kFallbackCount>
@@ -65,7 +59,7 @@ std::vector<prometheus::MetricFamily> RouteSeriesCollector::Collect() const {
         const std::string& variant = experiment.variants[v].name;
         AddSample(exposures,
                   {{"experiment", experiment.key}, {"namespace", route->ns}, {"variant", variant}},
-                  counts.exposures(v));
+                  static_cast<double>(counts.exposures(v)));
         for (size_t slot = 0; slot < segments->slot_labels().size(); ++slot) {
           const auto& [attribute, value] = segments->slot_labels()[slot];
           AddSample(segment_exposures,
@@ -74,13 +68,13 @@ std::vector<prometheus::MetricFamily> RouteSeriesCollector::Collect() const {
                      {"segment", attribute},
                      {"value", value},
                      {"variant", variant}},
-                    counts.segment_exposures(v, slot));
+                    static_cast<double>(counts.segment_exposures(v, slot)));
         }
       }
       for (const auto& [reason, name] : kFallbackReasons) {
         AddSample(fallbacks,
                   {{"experiment", experiment.key}, {"namespace", route->ns}, {"reason", name}},
-                  counts.fallbacks(reason));
+                  static_cast<double>(counts.fallbacks(reason)));
       }
     }
   }

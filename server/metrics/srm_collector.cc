@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "server/metrics/chi_square.h"
+#include "server/metrics/scrape_samples.h"
 
 namespace assignd::metrics {
 
@@ -39,18 +40,16 @@ std::vector<prometheus::MetricFamily> SrmCollector::Collect() const {
     snapshot = snapshot_;
     routes = routes_;
   }
-  prometheus::MetricFamily users{
+  prometheus::MetricFamily users = ScrapeFamily(
       "assignd_srm_distinct_users",
       "Estimated distinct users exposed per variant since the config was loaded (HyperLogLog, "
       "0.8% relative error).",
-      prometheus::MetricType::Gauge,
-      {}};
-  prometheus::MetricFamily p_values{
+      prometheus::MetricType::Gauge);
+  prometheus::MetricFamily p_values = ScrapeFamily(
       "assignd_srm_p_value",
       "Sample-ratio-mismatch check: chi-square p-value of distinct users per variant against the "
       "configured weights since the config was loaded; 1 below 100 users.",
-      prometheus::MetricType::Gauge,
-      {}};
+      prometheus::MetricType::Gauge);
   for (const std::shared_ptr<const SrmRoute>& srm : routes) {
     const core::Experiment& experiment = *srm->route->experiment;
     const std::string& ns = srm->route->ns;
@@ -59,17 +58,14 @@ std::vector<prometheus::MetricFamily> SrmCollector::Collect() const {
     for (size_t i = 0; i < experiment.variants.size(); ++i) {
       estimates.push_back(srm->distinct_users[i].Estimate());
       weights.push_back(experiment.variants[i].weight_percent);
-      prometheus::ClientMetric sample;
-      sample.label = {{"experiment", experiment.key},
-                      {"namespace", ns},
-                      {"variant", experiment.variants[i].name}};
-      sample.gauge.value = estimates.back();
-      users.metric.push_back(std::move(sample));
+      AddSample(users,
+                {{"experiment", experiment.key},
+                 {"namespace", ns},
+                 {"variant", experiment.variants[i].name}},
+                estimates.back());
     }
-    prometheus::ClientMetric sample;
-    sample.label = {{"experiment", experiment.key}, {"namespace", ns}};
-    sample.gauge.value = SrmPValue(estimates, weights);
-    p_values.metric.push_back(std::move(sample));
+    AddSample(p_values, {{"experiment", experiment.key}, {"namespace", ns}},
+              SrmPValue(estimates, weights));
   }
   std::vector<prometheus::MetricFamily> families;
   families.push_back(std::move(users));
