@@ -201,7 +201,7 @@ TEST(ReloadLatency, TenThousandExperimentFile) {
         Millis(Clock::now() - written), CpuMillis((*server)->pid()) - cpu_before);
   };
   reload_and_report("one blend value edited", ManyExperiments(kExperiments, 10, false, 0.61));
-  reload_and_report("every ramp raised 10 -> 20% (guard enumerates every route)",
+  reload_and_report("every ramp raised 10 -> 20% (guard checks every route)",
                     ManyExperiments(kExperiments, 20, false, 0.61));
 
   const std::vector<double> ms =
