@@ -39,6 +39,22 @@ Mark MarkAtOffset(std::string_view text, size_t offset) {
               static_cast<int>(column)};
 }
 
+// The character at a libyaml mark (whose column counts characters, not bytes), or '\0'.
+char CharAt(std::string_view text, const yaml_mark_t& mark) {
+  size_t at = 0;
+  for (size_t line = 0; line < mark.line; ++line) {
+    at = text.find('\n', at);
+    if (at == std::string_view::npos) return '\0';
+    ++at;
+  }
+  for (size_t column = 0; column < mark.column && at < text.size(); ++column) {
+    do {
+      ++at;
+    } while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80);
+  }
+  return at < text.size() ? text[at] : '\0';
+}
+
 std::string_view AsView(const yaml_char_t* text) {
   return text == nullptr ? std::string_view()
                          : std::string_view(reinterpret_cast<const char*>(text));
@@ -230,6 +246,9 @@ class TreeBuilder {
       return;
     }
     std::string message(problem);
+    if (CharAt(text_, parser.problem_mark) == '\t') {
+      message += " (a tab: YAML indents with spaces only)";
+    }
     if (parser.context != nullptr) {
       const Mark context = ToMark(parser.context_mark);
       absl::StrAppend(&message, " (", parser.context, " that starts at line ", context.line + 1,

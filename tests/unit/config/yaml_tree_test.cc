@@ -159,6 +159,10 @@ TEST(YamlTreeTest, ErrorsHavePositions) {
               ElementsAre("t.yaml:1:4: the referenced anchor is not defined"));
   EXPECT_THAT(ParseErrors("a: 1\n---\nb: 2\n"),
               ElementsAre("t.yaml:2:1: expected a single YAML document, found another one here"));
+  EXPECT_THAT(ParseErrors("a:\n\t- b\n"),
+              ElementsAre("t.yaml:2:1: found character that cannot start any token (a tab: YAML "
+                          "indents with spaces only) (while scanning for the next token that "
+                          "starts at line 2, column 1)"));
   EXPECT_THAT(ParseErrors("a: \"x\x01\"\n"),
               ElementsAre("t.yaml:1:6: control characters are not allowed"));
 }
