@@ -12,15 +12,16 @@
 #      how far this run's noise alone moves a ratio;
 #   4. half load, open loop at 50% of the empty server's saturation QPS, rounds rotating
 #      empty_server / assignd / the second empty_server: p99 ratio (median of per-round ratios),
-#      its A/A control, and how much other processes ran meanwhile;
+#      its A/A control, and how much other processes ran meanwhile; then paired rounds, where
+#      the three servers take turns call by call at that rate (see 4b);
 #   5. h2load cross-check: h2load driving empty_server and assignd, alternating, with a prebuilt
 #      gRPC frame; h2load is a lighter client than assign_load, so the servers' cost weighs more.
 # Only ratios from one alternating run mean anything on a shared machine: rounds are short and
 # interleaved so that background load hits both sides alike. The measurement takes about 2
 # minutes (under 3), every server it starts exits by itself, and only those PIDs are killed.
 #
-# Knobs (environment): BENCH_ROUND_SECONDS (2), BENCH_ROUNDS (5), BENCH_HALF_ROUNDS (7),
-# BENCH_HALF_PIN (0), BENCH_CHANNELS (8),
+# Knobs (environment): BENCH_ROUND_SECONDS (2), BENCH_ROUNDS (5), BENCH_HALF_ROUNDS (5),
+# BENCH_PAIRED_ROUNDS (5), BENCH_HALF_PIN (0), BENCH_CHANNELS (8),
 # BENCH_CONCURRENCY (128), BENCH_BUILD_DIR (see below).
 #
 # Which build: BENCH_BUILD_DIR if set; else build-bench/ if configured; else build/, the tree
@@ -39,7 +40,8 @@ else
 fi
 round_s="${BENCH_ROUND_SECONDS:-2}"
 rounds="${BENCH_ROUNDS:-5}"
-half_rounds="${BENCH_HALF_ROUNDS:-7}"
+half_rounds="${BENCH_HALF_ROUNDS:-5}"
+paired_rounds="${BENCH_PAIRED_ROUNDS:-5}"
 channels="${BENCH_CHANNELS:-8}"
 concurrency="${BENCH_CONCURRENCY:-128}"
 streams_per_conn=$((concurrency / channels))
@@ -234,6 +236,35 @@ if [ "$half_pinned" = 1 ]; then
   for real in "$real_empty" "$real_on" "$real_empty2"; do taskset -a -c -p "$all_cpus" "$real" >/dev/null; done
 fi
 echo "half_config pinned=$half_pinned server_cpu=${server_cpu:-}" >>"$results"
+
+# --- 4b. half load, paired: the three servers take turns call by call ------------------------
+# Rounds one after the other cannot resolve 1.2x in p99 on a shared 2-core box: one 10-20 ms
+# stall decides a round's p99, and two identical servers differ by 0.5x-2x per round. Here one
+# assign_load drives all three servers at once, each with its own channels: first closed loop
+# (the machine's saturation with the three serving together), then open loop at half that rate
+# in total, call k to server k mod 3 (switch_every 0). Every stall, and the load generator's own
+# CPU, then hit the three alike at the same moments, so their p99s can be compared; the A/A pair
+# (empty2 / empty) says how well a run resolves a ratio.
+paired_targets="127.0.0.1:$port_empty,127.0.0.1:$port_on,127.0.0.1:$port_empty2"
+paired_channels=$(((channels + 2) / 3))
+paired_concurrency=$(((concurrency + 2) / 3))
+paired_saturation=$("$bin/assign_load" --target="$paired_targets" --channels="$paired_channels" \
+  --concurrency="$paired_concurrency" --duration="${round_s}s" --warmup=0.5s --output=kv |
+  tr ' ' '\n' | sed -n 's/^qps=//p' | python3 -c "import sys; print(round(sum(map(float, sys.stdin.read().split()))))")
+paired_rate=$(python3 -c "print(round($paired_saturation / 2))")
+echo "paired_config saturation_qps=$paired_saturation rate=$paired_rate" >>"$results"
+echo "== half load, paired: saturation of the three together $paired_saturation/s; $paired_rate calls/s in total, call by call, $paired_rounds rounds x $((2 * round_s))s"
+for r in $(seq 1 "$paired_rounds"); do
+  out=$("$bin/assign_load" --target="$paired_targets" --switch_every=0s --rate="$paired_rate" \
+    --channels="$paired_channels" --concurrency="$paired_concurrency" \
+    --duration="$((2 * round_s))s" --warmup=0.5s --output=kv)
+  for server in empty on empty2; do
+    port_var="port_$server"
+    kv=$(grep "^target=127.0.0.1:${!port_var} " <<<"$out" | cut -d' ' -f2-)
+    echo "  round $r paired $server: $kv"
+    echo "paired $server $r $kv" >>"$results"
+  done
+done
 
 # --- 5. h2load cross-check ----------------------------------------------------------------------
 h2_rounds=$(((rounds + 1) / 2))

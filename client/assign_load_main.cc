@@ -4,15 +4,23 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "assignment/v1/assignment.pb.h"
 #include "client/load_generator.h"
 
-ABSL_FLAG(std::string, target, "127.0.0.1:50051", "Server address (HOST:PORT or a gRPC URI).");
+ABSL_FLAG(
+    std::string, target, "127.0.0.1:50051",
+    "Server address (HOST:PORT or a gRPC URI). Open loop: several, comma-separated, are driven "
+    "in turn, --switch_every each, with the same schedule (one result per server).");
+ABSL_FLAG(absl::Duration, switch_every, absl::Milliseconds(100),
+          "With several --target: how long each gets the calls before the next one does; 0 = "
+          "call by call (a paired comparison).");
 ABSL_FLAG(std::string, namespace, "default", "Namespace of every call.");
 ABSL_FLAG(int, channels, 4, "Channels, each its own TCP connection.");
 ABSL_FLAG(int, concurrency, 64,
@@ -42,6 +50,7 @@ constexpr char kUsage[] =
     "load generator for assignment.v1.AssignmentService/Assign.\n"
     "  assign_load --target=127.0.0.1:50051 --channels=4 --concurrency=64 --duration=5s\n"
     "  assign_load --rate=20000 ...            open loop at 20k calls/s\n"
+    "  assign_load --rate=20000 --target=A,B   A and B in turn, 100 ms each, compared\n"
     "  assign_load --write_frame=req.bin       gRPC frame for h2load -d req.bin\n"
     "Prints calls/s, errors and latency p50/p90/p99/p99.9 (log-linear histogram, <1% error).";
 
@@ -72,9 +81,9 @@ double ClientCpuPerCall(const LoadResult& r) {
   return r.calls_total == 0 ? 0 : r.client_cpu_seconds * 1e6 / static_cast<double>(r.calls_total);
 }
 
-void PrintText(const LoadOptions& o, const LoadResult& r) {
+void PrintText(const LoadOptions& o, const std::string& target, const LoadResult& r) {
   std::cout << absl::StrFormat(
-      "assign_load: %s, %s, %d channels, %d in flight%s, %s users (%s)\n", o.target,
+      "assign_load: %s, %s, %d channels, %d in flight%s, %s users (%s)\n", target,
       o.rate > 0 ? absl::StrFormat("open loop at %.0f/s", o.rate) : "closed loop", o.channels,
       o.concurrency, o.rate > 0 ? " at most" : "", absl::StrCat(o.users),
       o.distribution == assignd::client::UserDistribution::kZipf
@@ -129,7 +138,10 @@ int main(int argc, char** argv) {
     return WriteFrame(path);
   }
   LoadOptions options;
-  options.target = absl::GetFlag(FLAGS_target);
+  std::vector<std::string> targets = absl::StrSplit(absl::GetFlag(FLAGS_target), ',');
+  options.target = targets.front();
+  options.interleaved_targets.assign(targets.begin() + 1, targets.end());
+  options.switch_every = absl::GetFlag(FLAGS_switch_every);
   options.ns = absl::GetFlag(FLAGS_namespace);
   options.channels = absl::GetFlag(FLAGS_channels);
   options.concurrency = absl::GetFlag(FLAGS_concurrency);
@@ -154,15 +166,22 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  absl::StatusOr<LoadResult> result = assignd::client::RunLoad(options);
-  if (!result.ok()) {
-    std::cerr << "assign_load: " << result.status() << "\n";
+  absl::StatusOr<std::vector<LoadResult>> results = assignd::client::RunInterleavedLoad(options);
+  if (!results.ok()) {
+    std::cerr << "assign_load: " << results.status() << "\n";
     return 1;
   }
-  if (output == "kv") {
-    PrintKv(*result);
-  } else {
-    PrintText(options, *result);
+  uint64_t errors = 0;
+  for (size_t t = 0; t < results->size(); ++t) {
+    const LoadResult& result = (*results)[t];
+    errors += result.errors;
+    if (output == "kv") {
+      // One line per server; with one server, exactly as before (no target= field).
+      if (results->size() > 1) std::cout << "target=" << targets[t] << " ";
+      PrintKv(result);
+    } else {
+      PrintText(options, targets[t], result);
+    }
   }
-  return result->errors == 0 ? 0 : 1;
+  return errors == 0 ? 0 : 1;
 }

@@ -48,6 +48,7 @@ class Runner;
 // start or completion, which happen one after the other.
 struct Slot {
   Runner* runner = nullptr;
+  size_t target = 0;  // index into Runner's targets
   pb::AssignmentService::Stub* stub = nullptr;
   std::optional<grpc::ClientContext> context;  // gRPC needs a fresh one per call
   pb::AssignRequest request;
@@ -68,23 +69,26 @@ class Runner {
  public:
   explicit Runner(const LoadOptions& options)
       : options_(options),
+        targets_(1, options.target),
         zipf_(std::max<uint64_t>(options.users, 1), options.zipf_exponent),
         timeout_(absl::ToChronoNanoseconds(options.timeout)) {}
 
   absl::Status Connect();
-  LoadResult Run();
+  std::vector<LoadResult> Run();
 
  private:
+  absl::Status ConnectTarget(size_t target);
   void Issue(Slot& slot, Clock::time_point due);
   void OnDone(Slot& slot, const grpc::Status& status);
   void FillUserId(Slot& slot);
   // Decides at issue time whether a call due at `due` belongs to the measured phase, and whether
   // it should be issued at all.
   bool Admit(Clock::time_point due, bool* measured);
-  void RunOpenLoop(std::vector<Slot*>& order);
+  void RunOpenLoop();
   void SlotIdle(Slot& slot);
 
   const LoadOptions options_;
+  std::vector<std::string> targets_;  // options_.target, then options_.interleaved_targets
   const ZipfSampler zipf_;
   const std::chrono::nanoseconds timeout_;
   std::vector<std::shared_ptr<grpc::Channel>> channels_;
@@ -97,11 +101,25 @@ class Runner {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<Slot*> idle_;  // slots with no call in flight
-  uint64_t backlogged_ = 0;  // written by the pacer thread only
+  std::vector<std::vector<Slot*>> idle_;  // by target: slots with no call in flight
+  size_t idle_count_ = 0;
+  std::vector<uint64_t> backlogged_;  // by target; written by the pacer thread only
 };
 
 absl::Status Runner::Connect() {
+  targets_.insert(targets_.end(), options_.interleaved_targets.begin(),
+                  options_.interleaved_targets.end());
+  idle_.resize(targets_.size());
+  for (size_t t = 0; t < targets_.size(); ++t) {
+    if (absl::Status connected = ConnectTarget(t); !connected.ok()) return connected;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Runner::ConnectTarget(size_t target) {
+  const std::string& address = targets_[target];
+  const size_t first_stub = stubs_.size();
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int c = 0; c < options_.channels; ++c) {
     grpc::ChannelArguments args;
     // A private subchannel pool per channel: otherwise channels to one target share a single
@@ -109,22 +127,25 @@ absl::Status Runner::Connect() {
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     // No retry bookkeeping on the client: it shares the machine's cores with the server.
     args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
-    channels_.push_back(
-        grpc::CreateCustomChannel(options_.target, grpc::InsecureChannelCredentials(), args));
-    stubs_.push_back(pb::AssignmentService::NewStub(channels_.back()));
+    channels.push_back(
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+    stubs_.push_back(pb::AssignmentService::NewStub(channels.back()));
   }
   const auto deadline = std::chrono::system_clock::now() + timeout_;
-  for (const auto& channel : channels_) {
+  for (const auto& channel : channels) {
     if (!channel->WaitForConnected(deadline)) {
-      return absl::UnavailableError(absl::StrCat("cannot connect to ", options_.target));
+      return absl::UnavailableError(absl::StrCat("cannot connect to ", address));
     }
   }
+  channels_.insert(channels_.end(), channels.begin(), channels.end());
   for (int i = 0; i < options_.concurrency; ++i) {
     auto slot = std::make_unique<Slot>();
     slot->runner = this;
-    slot->stub = stubs_[static_cast<size_t>(i % options_.channels)].get();
+    slot->target = target;
+    slot->stub = stubs_[first_stub + static_cast<size_t>(i % options_.channels)].get();
     slot->request.set_namespace_(options_.ns);
-    slot->rng.state = options_.seed * 0x100000001B3ull + static_cast<uint64_t>(i);
+    slot->rng.state =
+        options_.seed * 0x100000001B3ull + static_cast<uint64_t>(i) + (uint64_t{target} << 32);
     slots_.push_back(std::move(slot));
   }
   return absl::OkStatus();
@@ -200,19 +221,18 @@ void Runner::SlotIdle(Slot& slot) {
   // Notified under the lock: once the last slot is idle, Run returns and the Runner is destroyed,
   // so nothing here may touch it after the unlock.
   std::lock_guard<std::mutex> lock(mu_);
-  idle_.push_back(&slot);
+  idle_[slot.target].push_back(&slot);
+  ++idle_count_;
   cv_.notify_all();
 }
 
-void Runner::RunOpenLoop(std::vector<Slot*>& order) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    idle_ = order;
-  }
+void Runner::RunOpenLoop() {
   // Sleep with 1 us slack instead of Linux's default 50 us, so calls go out close to when due.
   prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
   const Clock::time_point start = Clock::now();
   const double interval_ns = 1e9 / options_.rate;
+  const int64_t window_ns = absl::ToInt64Nanoseconds(options_.switch_every);
+  const auto targets = static_cast<int64_t>(targets_.size());
   for (uint64_t k = 0;; ++k) {
     const Clock::time_point due =
         start +
@@ -220,16 +240,22 @@ void Runner::RunOpenLoop(std::vector<Slot*>& order) {
     bool measured = false;
     if (!Admit(due, &measured)) break;
     if (due > Clock::now()) std::this_thread::sleep_until(due);
+    const auto target = static_cast<size_t>(
+        window_ns == 0 ? static_cast<int64_t>(k % static_cast<uint64_t>(targets))
+                       : std::chrono::duration_cast<std::chrono::nanoseconds>(due - start).count() /
+                             window_ns % targets);
     Slot* slot;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      if (idle_.empty()) {
+      std::vector<Slot*>& idle = idle_[target];
+      if (idle.empty()) {
         // Every slot is busy: this call starts late, and its latency (from `due`) says so.
-        if (measured) ++backlogged_;
-        cv_.wait(lock, [&] { return !idle_.empty(); });
+        if (measured) ++backlogged_[target];
+        cv_.wait(lock, [&] { return !idle.empty(); });
       }
-      slot = idle_.back();
-      idle_.pop_back();
+      slot = idle.back();
+      idle.pop_back();
+      --idle_count_;
     }
     slot->measured = measured;
     Issue(*slot, due);
@@ -245,18 +271,22 @@ double ProcessCpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-LoadResult Runner::Run() {
+std::vector<LoadResult> Runner::Run() {
   const double cpu_start = ProcessCpuSeconds();
   const Clock::time_point start = Clock::now();
   measure_start_ = start + absl::ToChronoNanoseconds(options_.warmup);
   measure_end_ = measure_start_ + absl::ToChronoNanoseconds(options_.duration);
-  std::vector<Slot*> order;
-  for (auto& slot : slots_) order.push_back(slot.get());
+  backlogged_.assign(targets_.size(), 0);
 
   if (options_.rate > 0) {
-    RunOpenLoop(order);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& slot : slots_) idle_[slot->target].push_back(slot.get());
+      idle_count_ = slots_.size();
+    }
+    RunOpenLoop();
   } else {
-    for (Slot* slot : order) {
+    for (auto& slot : slots_) {
       bool measured = false;
       if (!Admit(start, &measured)) {
         SlotIdle(*slot);
@@ -268,12 +298,14 @@ LoadResult Runner::Run() {
   }
   {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return idle_.size() == slots_.size(); });
+    cv_.wait(lock, [&] { return idle_count_ == slots_.size(); });
   }
 
-  LoadResult result;
+  const double client_cpu_seconds = ProcessCpuSeconds() - cpu_start;
+  std::vector<LoadResult> results(targets_.size());
   Clock::time_point last_done = measure_start_;
   for (const auto& slot : slots_) {
+    LoadResult& result = results[slot->target];
     result.ok += slot->ok;
     result.calls_total += slot->completed;
     for (size_t c = 0; c < slot->errors.size(); ++c) {
@@ -284,15 +316,23 @@ LoadResult Runner::Run() {
     result.service.Merge(slot->service);
     last_done = std::max(last_done, slot->last_done);
   }
-  result.seconds = std::chrono::duration<double>(last_done - measure_start_).count();
-  result.backlogged = backlogged_;
-  result.client_cpu_seconds = ProcessCpuSeconds() - cpu_start;
-  return result;
+  uint64_t calls_total = 0;
+  for (const LoadResult& result : results) calls_total += result.calls_total;
+  for (size_t t = 0; t < results.size(); ++t) {
+    results[t].seconds = std::chrono::duration<double>(last_done - measure_start_).count();
+    results[t].backlogged = backlogged_[t];
+    // The client's CPU, shared out by calls: the same per call for every server.
+    results[t].client_cpu_seconds =
+        calls_total == 0 ? 0
+                         : client_cpu_seconds * static_cast<double>(results[t].calls_total) /
+                               static_cast<double>(calls_total);
+  }
+  return results;
 }
 
 }  // namespace
 
-absl::StatusOr<LoadResult> RunLoad(const LoadOptions& options) {
+absl::StatusOr<std::vector<LoadResult>> RunInterleavedLoad(const LoadOptions& options) {
   if (options.channels < 1) return absl::InvalidArgumentError("channels must be >= 1");
   if (options.concurrency < 1) return absl::InvalidArgumentError("concurrency must be >= 1");
   if (options.rate < 0) return absl::InvalidArgumentError("rate must be >= 0");
@@ -302,9 +342,21 @@ absl::StatusOr<LoadResult> RunLoad(const LoadOptions& options) {
   if (options.distribution == UserDistribution::kZipf && !(options.zipf_exponent > 0)) {
     return absl::InvalidArgumentError("zipf exponent must be > 0");
   }
+  if (options.switch_every < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("switch_every must not be negative");
+  }
   auto runner = std::make_unique<Runner>(options);
   if (absl::Status connected = runner->Connect(); !connected.ok()) return connected;
   return runner->Run();
+}
+
+absl::StatusOr<LoadResult> RunLoad(const LoadOptions& options) {
+  if (!options.interleaved_targets.empty()) {
+    return absl::InvalidArgumentError("RunLoad drives one target; use RunInterleavedLoad");
+  }
+  absl::StatusOr<std::vector<LoadResult>> results = RunInterleavedLoad(options);
+  if (!results.ok()) return results.status();
+  return std::move(results->front());
 }
 
 }  // namespace assignd::client

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -18,6 +19,13 @@
 // does; a pacer starts each one on a free slot. Latency is measured from t_k, so a stall that
 // delays later calls is charged to them (no coordinated omission); `concurrency` only caps calls
 // in flight, and calls that found no free slot are counted as `backlogged`.
+//
+// Several servers (`interleaved_targets` not empty): each gets its own channels and slots. In
+// closed loop, each server's slots keep it saturated, all at once (the machine's saturation with
+// all of them). In open loop, the calls due in the i-th `switch_every` window go to server
+// i mod n, or with switch_every 0, call k goes to server k mod n. Call by call, every server meets
+// the same machine, the same stalls and the same load generator at the same moments, which
+// separate rounds one after the other cannot give on a shared box: a paired comparison.
 namespace assignd::client {
 
 enum class UserDistribution { kUniform, kZipf };
@@ -39,6 +47,9 @@ struct LoadOptions {
   double zipf_exponent = 1.0;
   absl::Duration timeout = absl::Seconds(5);  // per-call deadline
   uint64_t seed = 1;
+  // More servers, driven with `target` (see above); switch_every 0 = call by call.
+  std::vector<std::string> interleaved_targets;
+  absl::Duration switch_every = absl::Milliseconds(100);
 };
 
 struct LoadResult {
@@ -58,5 +69,9 @@ struct LoadResult {
 // Connects every channel (failing if one cannot connect within `timeout`), runs warm-up and the
 // measured phase, waits for every call in flight, and returns what was measured.
 absl::StatusOr<LoadResult> RunLoad(const LoadOptions& options);
+
+// The same for `target` followed by `interleaved_targets`: one result per server, in that order.
+// `seconds` and qps() are over the whole measured phase, of which each server had 1/n.
+absl::StatusOr<std::vector<LoadResult>> RunInterleavedLoad(const LoadOptions& options);
 
 }  // namespace assignd::client
