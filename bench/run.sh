@@ -241,8 +241,11 @@ echo "half_config pinned=$half_pinned server_cpu=${server_cpu:-}" >>"$results"
 # Rounds one after the other cannot resolve 1.2x in p99 on a shared 2-core box: one 10-20 ms
 # stall decides a round's p99, and two identical servers differ by 0.5x-2x per round. Here one
 # assign_load drives all three servers at once, each with its own channels: first closed loop
-# (the machine's saturation with the three serving together), then open loop at half that rate
-# in total, call k to server k mod 3 (switch_every 0). Every stall, and the load generator's own
+# (the machine's saturation with the three serving together), then open loop at a third of that
+# rate in total, call k to server k mod 3 (switch_every 0). Not half: open loop costs about twice
+# the CPU per call of closed loop (one wake-up per call), and three servers each woken per call
+# more again, so at half their joint saturation some runs queued without bound (p50 16-200 ms):
+# a comparison of queues, not of servers. Every stall, and the load generator's own
 # CPU, then hit the three alike at the same moments, so their p99s can be compared; the A/A pair
 # (empty2 / empty) says how well a run resolves a ratio.
 paired_targets="127.0.0.1:$port_empty,127.0.0.1:$port_on,127.0.0.1:$port_empty2"
@@ -251,7 +254,7 @@ paired_concurrency=$(((concurrency + 2) / 3))
 paired_saturation=$("$bin/assign_load" --target="$paired_targets" --channels="$paired_channels" \
   --concurrency="$paired_concurrency" --duration="${round_s}s" --warmup=0.5s --output=kv |
   tr ' ' '\n' | sed -n 's/^qps=//p' | python3 -c "import sys; print(round(sum(map(float, sys.stdin.read().split()))))")
-paired_rate=$(python3 -c "print(round($paired_saturation / 2))")
+paired_rate=$(python3 -c "print(round($paired_saturation / 3))")
 echo "paired_config saturation_qps=$paired_saturation rate=$paired_rate" >>"$results"
 echo "== half load, paired: saturation of the three together $paired_saturation/s; $paired_rate calls/s in total, call by call, $paired_rounds rounds x $((2 * round_s))s"
 for r in $(seq 1 "$paired_rounds"); do

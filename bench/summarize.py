@@ -13,6 +13,9 @@ import statistics
 import sys
 
 
+PAIRED_QUEUEING_P50_US = 5000
+
+
 def parse_results(path):
     rows = []
     for line in open(path):
@@ -42,6 +45,32 @@ def spread(values):
     return f"{statistics.median(values):.2f} [{min(values):.2f}..{max(values):.2f}]"
 
 
+def medians(by_server, servers, unit=""):
+    """'a / b / c': each server's median over the rounds."""
+    return " / ".join(f"{statistics.median(by_server[s].values()):.0f}" for s in servers) + unit
+
+
+def p99_comparison(p99, p50, comparable=True):
+    """assignd / empty p99 beside its A/A control (empty2 / empty), per round and overall."""
+    ratios = round_ratios(p99["on"], p99["empty"])
+    aa = round_ratios(p99["empty2"], p99["empty"])
+    p99_ratio = statistics.median(ratios)
+    # The control is what says whether the ratio means anything: two identical servers measured
+    # the same way. Unless the middle half of its per-round ratios lies within the target's
+    # margin, neither does the assignd/empty ratio: the run can't resolve 1.2x (a median near 1
+    # alone can be luck), and the ratio's verdict says MISSED.
+    q1, _, q3 = statistics.quantiles(aa, n=4) if len(aa) > 1 else (aa[0], 0, aa[0])
+    resolves = 1 / 1.2 <= q1 and q3 <= 1.2
+    line(f"p99 ratio assignd / empty (median of {len(ratios)} rounds)", f"{p99_ratio:.3f}x", "<= 1.2x",
+         p99_ratio <= 1.2 and resolves and comparable)
+    line("  per round", " ".join(f"{x:.2f}" for x in ratios))
+    line("  A/A control: empty2 / empty p99, median [min..max]", spread(aa) + "x")
+    line("    per round", " ".join(f"{x:.2f}" for x in aa))
+    line("    middle half of its rounds (resolves 1.2x?)", f"{q1:.2f}..{q3:.2f}x", "within 0.83..1.2x",
+         resolves)
+    line("  p50 ratio assignd / empty", f"{statistics.median(round_ratios(p50['on'], p50['empty'])):.3f}x")
+
+
 def half_section(rows, half_rate):
     cfg = next((f for p, _, _, f in rows if p == "half_config"), {})
     pinned = cfg.get("pinned") == "1"
@@ -55,32 +84,15 @@ def half_section(rows, half_rate):
     p50 = {s: column(rows, "half", s, "p50_us") for s in servers}
     qps = {s: column(rows, "half", s, "qps") for s in servers}
     cpu = {s: column(rows, "half", s, "server_cpu_us_per_call") for s in servers}
-    line("achieved QPS, empty / assignd / empty2",
-         " / ".join(f"{statistics.median(qps[s].values()):.0f}" for s in servers))
-    line("p50, empty / assignd / empty2",
-         " / ".join(f"{statistics.median(p50[s].values()):.0f}" for s in servers) + " us")
+    line("achieved QPS, empty / assignd / empty2", medians(qps, servers))
+    line("p50, empty / assignd / empty2", medians(p50, servers, " us"))
     for s in servers:
         vals = " ".join(f"{p99[s][r]:.0f}" for r in sorted(p99[s]))
         line(f"p99, {labels[s]}", f"{statistics.median(p99[s].values()):.0f} us", f"[{vals}]")
-    ratios = round_ratios(p99["on"], p99["empty"])
-    aa = round_ratios(p99["empty2"], p99["empty"])
-    p99_ratio = statistics.median(ratios)
-    # The control is what says whether the ratio means anything: two identical servers measured
-    # the same way. Unless the middle half of its per-round ratios lies within the target's
-    # margin, neither does the assignd/empty ratio: the run can't resolve 1.2x (a median near 1
-    # alone can be luck), and the ratio's verdict says MISSED.
-    q1, _, q3 = statistics.quantiles(aa, n=4) if len(aa) > 1 else (aa[0], 0, aa[0])
-    line(f"p99 ratio assignd / empty (median of {len(ratios)} rounds)", f"{p99_ratio:.3f}x", "<= 1.2x",
-         p99_ratio <= 1.2 and 1 / 1.2 <= q1 and q3 <= 1.2)
-    line("  per round", " ".join(f"{x:.2f}" for x in ratios))
-    line("  A/A control: empty2 / empty p99, median [min..max]", spread(aa) + "x")
-    line("    per round", " ".join(f"{x:.2f}" for x in aa))
-    line("    middle half of its rounds (resolves 1.2x?)", f"{q1:.2f}..{q3:.2f}x", "within 0.83..1.2x",
-         1 / 1.2 <= q1 and q3 <= 1.2)
+    p99_comparison(p99, p50)
     svc = {s: column(rows, "half", s, "svc_p99_us") for s in ("empty", "on")}
     line("  p99 ratio from actual send (service time)",
          f"{statistics.median(round_ratios(svc['on'], svc['empty'])):.3f}x")
-    line("  p50 ratio assignd / empty", f"{statistics.median(round_ratios(p50['on'], p50['empty'])):.3f}x")
     line("  server CPU per call, empty / assignd",
          f"{statistics.median(cpu['empty'].values()):.1f} / {statistics.median(cpu['on'].values()):.1f} us")
     busy = [cpu[s][r] * qps[s][r] / 1e4 for s in servers for r in cpu[s] if r in qps[s]]
@@ -101,28 +113,16 @@ def paired_section(rows, half_rate):
         return
     cfg = next((f for p, _, _, f in rows if p == "paired_config"), {})
     print(f"half load, paired (the three servers together saturate at {float(cfg.get('saturation_qps', 0)):.0f}/s;"
-          f" at half that, {float(cfg.get('rate', 0)):.0f}/s, they take turns call by call)")
+          f" at a third of that, {float(cfg.get('rate', 0)):.0f}/s, they take turns call by call)")
     p50 = {s: column(rows, "paired", s, "p50_us") for s in servers}
     qps = {s: column(rows, "paired", s, "qps") for s in servers}
-    line("achieved QPS each, empty / assignd / empty2",
-         " / ".join(f"{statistics.median(qps[s].values()):.0f}" for s in servers))
-    line("p50, empty / assignd / empty2",
-         " / ".join(f"{statistics.median(p50[s].values()):.0f}" for s in servers) + " us")
-    line("p99, empty / assignd / empty2",
-         " / ".join(f"{statistics.median(p99[s].values()):.0f}" for s in servers) + " us")
-    ratios = round_ratios(p99["on"], p99["empty"])
-    aa = round_ratios(p99["empty2"], p99["empty"])
-    p99_ratio = statistics.median(ratios)
-    q1, _, q3 = statistics.quantiles(aa, n=4) if len(aa) > 1 else (aa[0], 0, aa[0])
-    resolves = 1 / 1.2 <= q1 and q3 <= 1.2
-    line(f"p99 ratio assignd / empty (median of {len(ratios)} rounds)", f"{p99_ratio:.3f}x", "<= 1.2x",
-         p99_ratio <= 1.2 and resolves)
-    line("  per round", " ".join(f"{x:.2f}" for x in ratios))
-    line("  A/A control: empty2 / empty p99, median [min..max]", spread(aa) + "x")
-    line("    per round", " ".join(f"{x:.2f}" for x in aa))
-    line("    middle half of its rounds (resolves 1.2x?)", f"{q1:.2f}..{q3:.2f}x", "within 0.83..1.2x",
-         resolves)
-    line("  p50 ratio assignd / empty", f"{statistics.median(round_ratios(p50['on'], p50['empty'])):.3f}x")
+    line("achieved QPS each, empty / assignd / empty2", medians(qps, servers))
+    line("p50, empty / assignd / empty2", medians(p50, servers, " us"))
+    line("p99, empty / assignd / empty2", medians(p99, servers, " us"))
+    # Queued without bound, every server's latency is the same queue: the ratios say nothing.
+    queued = statistics.median(p50["empty"].values()) > PAIRED_QUEUEING_P50_US
+    line("  not queueing (empty_server's p50 under 5 ms)", "no" if queued else "yes", "", not queued)
+    p99_comparison(p99, p50, comparable=not queued)
 
 
 def main():
