@@ -26,17 +26,19 @@
 #include "server/metrics/segment_index.h"
 #include "server/metrics/srm_collector.h"
 
-// All of assignd's Prometheus metrics. Families are built once; per-route children are resolved
-// when a snapshot is loaded (ResolveRoutes), never per request: Family::Add takes a mutex and
-// hashes a label map. Label values come only from the config and fixed enums, never from request
-// input, so cardinality is bounded by what ops write in the YAML.
+// All of assignd's Prometheus metrics. Service-wide series are prometheus-cpp families built once;
+// per-route counters are atomic cells (RouteCells) resolved when a snapshot is loaded
+// (ResolveRoutes) and labelled only at scrape time, and the config gauges are read from the
+// served snapshot at scrape time. Nothing is looked up per request. Label values come only from
+// the config and fixed enums, never from request input, so cardinality is bounded by what ops
+// write in the YAML.
 namespace assignd::metrics {
 
 enum class Method { kAssign = 0, kBatchAssign, kListExperiments, kGetConfigStatus };
 inline constexpr int kMethodCount = 4;
 inline constexpr int kStatusCodeCount = 17;  // gRPC status codes 0..16
 
-// Counter handles for one NamespaceRoute, indexed like the route's experiment variants.
+// What the request path counts for one NamespaceRoute (variants indexed as in its experiment).
 struct RouteCounters {
   std::shared_ptr<RouteCells> cells;
 
@@ -93,9 +95,10 @@ class ServerMetrics {
   prometheus::Counter& exposure_log_written() { return *exposure_log_written_; }
   prometheus::Counter& exposure_log_dropped() { return *exposure_log_dropped_; }
 
-  // Resolves the counters for every route of `snapshot` and updates the per-experiment gauges
-  // (ramp, kill switch, variant weights, config info) to describe it; starts fresh SRM sketches
-  // (reported from now on). Call once per load, before the snapshot is published.
+  // Resolves the counter cells for every route of `snapshot` (the previous load's, for a route
+  // kept with the same variant names and segments), points the scrape-time collectors at it,
+  // sets the config info gauge and starts fresh SRM sketches. Call once per load, before the
+  // snapshot is published.
   RouteCounterTable ResolveRoutes(const std::shared_ptr<const core::Snapshot>& snapshot);
 
   // One finished RPC. `code` is the gRPC status code (0..16).
