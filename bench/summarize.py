@@ -105,7 +105,7 @@ def half_section(rows, half_rate):
         line("  other processes' CPU during the rounds, cores", spread(other))
 
 
-def paired_section(rows, half_rate):
+def paired_section(rows):
     """The paired half-load rounds: p99 of servers that took turns call by call."""
     servers = ("empty", "on", "empty2")
     p99 = {s: column(rows, "paired", s, "p99_us") for s in servers}
@@ -204,7 +204,7 @@ def main():
     line("  p99 at saturation, empty / assignd",
          f"{statistics.median(sat_p99['empty'].values()):.0f} / {statistics.median(sat_p99['on'].values()):.0f} us")
     half_section(rows, half_rate)
-    paired_section(rows, half_rate)
+    paired_section(rows)
 
     print("metrics")
     overhead = 1 - statistics.median(round_ratios(sat["on"], sat["off"]))

@@ -69,7 +69,7 @@ class Runner {
  public:
   explicit Runner(const LoadOptions& options)
       : options_(options),
-        targets_(1, options.target),
+        targets_(Targets(options)),
         zipf_(std::max<uint64_t>(options.users, 1), options.zipf_exponent),
         timeout_(absl::ToChronoNanoseconds(options.timeout)) {}
 
@@ -87,8 +87,15 @@ class Runner {
   void RunOpenLoop();
   void SlotIdle(Slot& slot);
 
+  static std::vector<std::string> Targets(const LoadOptions& options) {
+    std::vector<std::string> targets = {options.target};
+    targets.insert(targets.end(), options.interleaved_targets.begin(),
+                   options.interleaved_targets.end());
+    return targets;
+  }
+
   const LoadOptions options_;
-  std::vector<std::string> targets_;  // options_.target, then options_.interleaved_targets
+  const std::vector<std::string> targets_;  // options_.target, then interleaved_targets
   const ZipfSampler zipf_;
   const std::chrono::nanoseconds timeout_;
   std::vector<std::shared_ptr<grpc::Channel>> channels_;
@@ -107,8 +114,6 @@ class Runner {
 };
 
 absl::Status Runner::Connect() {
-  targets_.insert(targets_.end(), options_.interleaved_targets.begin(),
-                  options_.interleaved_targets.end());
   idle_.resize(targets_.size());
   for (size_t t = 0; t < targets_.size(); ++t) {
     if (absl::Status connected = ConnectTarget(t); !connected.ok()) return connected;

@@ -34,6 +34,10 @@ void MemoryReclaimer::TrimAfter(absl::Duration delay) {
   trim_at_ = std::min(trim_at_, absl::Now() + delay);
 }
 
+bool MemoryReclaimer::HasWork() const {
+  return !retired_.empty() || trim_at_ != absl::InfiniteFuture();
+}
+
 void MemoryReclaimer::Run() {
   const auto has_retired = [](std::vector<const service::ServingState*>* retired) {
     return !retired->empty();
@@ -42,11 +46,10 @@ void MemoryReclaimer::Run() {
     std::vector<const service::ServingState*> batch;
     {
       absl::MutexLock lock(&mu_);
-      // Wakes for a retired state, or when a requested trim is due (re-checked on every wake,
-      // since TrimAfter may have moved it earlier).
-      while (retired_.empty() && absl::Now() < trim_at_) {
-        mu_.AwaitWithDeadline(absl::Condition(+has_retired, &retired_),
-                              std::min(trim_at_, absl::Now() + absl::Seconds(1)));
+      mu_.Await(absl::Condition(this, &MemoryReclaimer::HasWork));
+      // Only a trim asked for: wait until it is due, or until a state is retired meanwhile.
+      if (retired_.empty()) {
+        mu_.AwaitWithDeadline(absl::Condition(+has_retired, &retired_), trim_at_);
       }
       batch.swap(retired_);
       trim_at_ = absl::InfiniteFuture();

@@ -36,11 +36,12 @@ class MemoryReclaimer {
  private:
   MemoryReclaimer();
   void Retire(const service::ServingState* state) ABSL_LOCKS_EXCLUDED(mu_);
+  bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   [[noreturn]] void Run() ABSL_LOCKS_EXCLUDED(mu_);
 
   absl::Mutex mu_;
   std::vector<const service::ServingState*> retired_ ABSL_GUARDED_BY(mu_);
-  absl::Time trim_at_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
+  absl::Time trim_at_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();  // none asked for
 };
 
 }  // namespace assignd::app

@@ -313,10 +313,10 @@ ChildIterator& ChildIterator::operator++() {
   return *this;
 }
 
-ChildRange Node::SequenceItems() const {
+Range<ChildIterator> Node::SequenceItems() const {
   const Tree::Slot& slot = tree_->slots_[index_];
   const uint32_t first = slot.type == NodeType::kSequence ? slot.first_child : Tree::kNone;
-  return ChildRange(ChildIterator(tree_, first), ChildIterator(tree_, Tree::kNone));
+  return Range(ChildIterator(tree_, first), ChildIterator(tree_, Tree::kNone));
 }
 
 Entry EntryIterator::operator*() const {
@@ -331,11 +331,11 @@ EntryIterator& EntryIterator::operator++() {
   return *this;
 }
 
-EntryRange Node::MapEntries() const {
+Range<EntryIterator> Node::MapEntries() const {
   const Tree::Slot& slot = tree_->slots_[index_];
   const uint32_t first = slot.type == NodeType::kMap ? slot.first_child : Tree::kNone;
-  return EntryRange(EntryIterator(ChildIterator(tree_, first)),
-                    EntryIterator(ChildIterator(tree_, Tree::kNone)));
+  return Range(EntryIterator(ChildIterator(tree_, first)),
+               EntryIterator(ChildIterator(tree_, Tree::kNone)));
 }
 
 }  // namespace assignd::config::yaml

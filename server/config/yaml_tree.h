@@ -20,8 +20,10 @@ namespace assignd::config::yaml {
 enum class NodeType : uint8_t { kNull, kScalar, kSequence, kMap };
 
 class Tree;
-class ChildRange;
-class EntryRange;
+class ChildIterator;
+class EntryIterator;
+template <typename Iterator>
+class Range;
 
 // A handle to one node of a Tree (which must outlive it). Cheap to copy.
 class Node {
@@ -42,9 +44,9 @@ class Node {
   size_t size() const;
 
   // A sequence's items (empty for anything else).
-  ChildRange SequenceItems() const;
+  Range<ChildIterator> SequenceItems() const;
   // A map's key/value pairs in file order, duplicates included (empty for anything else).
-  EntryRange MapEntries() const;
+  Range<EntryIterator> MapEntries() const;
 
  private:
   friend class Tree;
@@ -70,16 +72,6 @@ class ChildIterator {
   uint32_t slot_;
 };
 
-class ChildRange {
- public:
-  ChildRange(ChildIterator first, ChildIterator last) : first_(first), last_(last) {}
-  ChildIterator begin() const { return first_; }
-  ChildIterator end() const { return last_; }
-
- private:
-  ChildIterator first_, last_;
-};
-
 struct Entry {
   Node first;   // the key
   Node second;  // the value
@@ -96,14 +88,16 @@ class EntryIterator {
   ChildIterator key_;
 };
 
-class EntryRange {
+// [first, last), for range-for.
+template <typename Iterator>
+class Range {
  public:
-  EntryRange(EntryIterator first, EntryIterator last) : first_(first), last_(last) {}
-  EntryIterator begin() const { return first_; }
-  EntryIterator end() const { return last_; }
+  Range(Iterator first, Iterator last) : first_(first), last_(last) {}
+  Iterator begin() const { return first_; }
+  Iterator end() const { return last_; }
 
  private:
-  EntryIterator first_, last_;
+  Iterator first_, last_;
 };
 
 // One parsed YAML document.
